@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Top-level Makefile of tracer-dkms.
+#
+#   make                 build src/tracer.ko for the running kernel
+#   make KDIR=/path      ... or for the kernel tree at /path
+#   make KERNELRELEASE=r ... or for /lib/modules/r/build
+#   make check           every test, in QEMU; never loads anything on this host
+#   make demo            the tracer on a real program inside a VM
+#
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+KERNELRELEASE ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KERNELRELEASE)/build
+
+# Kbuild treats a defined KERNELRELEASE as "called from Kbuild": never pass
+# ours down to the kernel's Makefile.
+unexport KERNELRELEASE
+MAKEOVERRIDES := $(filter-out KERNELRELEASE=%,$(MAKEOVERRIDES))
+
+.PHONY: all module clean check demo version
+all: module
+
+module:
+	$(MAKE) -C src KDIR=$(KDIR)
+
+clean:
+	$(MAKE) -C src clean KDIR=$(KDIR) 2>/dev/null || true
+	rm -rf build
+
+version:
+	@echo $(VERSION)
+
+check:
+	tests/check
+
+demo:
+	tests/demo
+
+-include mk/*.mk
