@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tracer: per-process counters of kmalloc, kfree, schedule, up,
+ * down_interruptible, mutex_lock and mutex_unlock.
+ *
+ * Setup goes from the inside out, so that nothing can reach a part that is
+ * not ready: the tables first, then the probes that fill them, then
+ * /proc/tracer that shows them, and /dev/tracer, the only way to add a
+ * process, last.  Teardown is the exact reverse.
+ */
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+
+#include "tracer.h"
+#include "uapi/tracer.h"
+
+static int __init tracer_init(void)
+{
+	int err;
+
+	err = tracer_addr_table_init();
+	if (err)
+		return err;
+	err = tracer_proc_table_init();
+	if (err)
+		goto err_addr_table;
+	err = tracer_probes_register();
+	if (err)
+		goto err_proc_table;
+	err = tracer_proc_output_init();
+	if (err)
+		goto err_probes;
+	err = tracer_device_init();
+	if (err)
+		goto err_proc_output;
+	return 0;
+
+err_proc_output:
+	tracer_proc_output_exit();
+err_probes:
+	tracer_probes_unregister();
+err_proc_table:
+	tracer_proc_table_exit();
+err_addr_table:
+	tracer_addr_table_exit();
+	return err;
+}
+
+static void __exit tracer_exit(void)
+{
+	tracer_device_exit();
+	tracer_proc_output_exit();
+	tracer_probes_unregister();
+	tracer_proc_table_exit();
+	tracer_addr_table_exit();
+}
+
+module_init(tracer_init);
+module_exit(tracer_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("tracer-dkms developers");
+MODULE_DESCRIPTION("Per-process counters of kmalloc, kfree, schedule, semaphore and mutex calls");
+MODULE_VERSION(TRACER_VERSION);
+MODULE_ALIAS_MISCDEV(TRACER_DEV_MINOR);
+MODULE_ALIAS("devname:" TRACER_DEV_NAME);

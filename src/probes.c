@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The kretprobes on kmalloc, kfree, schedule, up, down_interruptible,
+ * mutex_lock and mutex_unlock.
+ *
+ * Only kmalloc needs its return value (the address, for the address table),
+ * so every other probe counts in its entry handler and returns non-zero:
+ * no kretprobe instance is held while the function runs or sleeps.  kmalloc
+ * holds one only for monitored processes.
+ *
+ * kmalloc() is inline; which exported function it calls depends on the
+ * kernel and on whether the size is a compile-time constant.  Every entry
+ * point that fires the kmem:kmalloc tracepoint on some kernel is listed
+ * below; the ones this kernel lacks are skipped at registration.  Kernels
+ * built with CONFIG_DEBUG_LOCK_ALLOC have mutex_lock_nested() instead of
+ * mutex_lock(), so both are listed too.
+ */
+#include <linux/kprobes.h>
+#include <linux/kallsyms.h>
+#include <linux/module.h>
+#include <linux/ptrace.h>
+#include <linux/slab.h>
+
+#include "tracer.h"
+
+static unsigned int maxactive = 256;
+module_param(maxactive, uint, 0444);
+MODULE_PARM_DESC(maxactive,
+		 "Monitored threads that may sleep in one kmalloc entry point at once without a missed event (default 256)");
+
+/* kretprobe refuses more instances than this (KRETPROBE_MAXACTIVE_MAX). */
+#define TRACER_MAXACTIVE_MAX 4096
+
+/* The function a probe stands for: each needs at least one symbol. */
+enum tracer_func {
+	TRACER_FUNC_KMALLOC,
+	TRACER_FUNC_KFREE,
+	TRACER_FUNC_SCHEDULE,
+	TRACER_FUNC_UP,
+	TRACER_FUNC_DOWN,
+	TRACER_FUNC_MUTEX_LOCK,
+	TRACER_FUNC_MUTEX_UNLOCK,
+	TRACER_NR_FUNCS
+};
+
+static const char *const tracer_func_names[TRACER_NR_FUNCS] = {
+	"kmalloc", "kfree", "schedule", "up", "down_interruptible",
+	"mutex_lock", "mutex_unlock",
+};
+
+/* Carried from a monitored kmalloc's entry to its return. */
+struct tracer_kmalloc_call {
+	size_t size;
+	pid_t tgid;
+	u32 serial;
+};
+
+struct tracer_probe {
+	const char *symbol;
+	enum tracer_func func;
+	kretprobe_handler_t entry;
+	struct kretprobe rp;
+	bool registered;
+};
+
+/* The text of each kmalloc entry point probed, to tell nested calls. */
+struct tracer_text {
+	unsigned long start, end;
+};
+
+static struct tracer_text tracer_kmalloc_text[16];
+static unsigned int tracer_nr_kmalloc_text;
+
+static int tracer_count(enum tracer_counter counter)
+{
+	struct tracer_proc *proc;
+
+	if (!tracer_may_charge())
+		return 1;
+	rcu_read_lock();
+	proc = tracer_proc_find(current->tgid);
+	if (proc)
+		atomic64_inc(&proc->count[counter]);
+	rcu_read_unlock();
+	return 1;
+}
+
+static int tracer_schedule_entry(struct kretprobe_instance *ri,
+				 struct pt_regs *regs)
+{
+	return tracer_count(TRACER_SCHED);
+}
+
+static int tracer_up_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return tracer_count(TRACER_UP);
+}
+
+static int tracer_down_entry(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
+{
+	return tracer_count(TRACER_DOWN);
+}
+
+static int tracer_lock_entry(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
+{
+	return tracer_count(TRACER_LOCK);
+}
+
+static int tracer_unlock_entry(struct kretprobe_instance *ri,
+			       struct pt_regs *regs)
+{
+	return tracer_count(TRACER_UNLOCK);
+}
+
+/* kfree() in any context drops the address; only process context counts. */
+static int tracer_kfree_entry(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	size_t size = tracer_addr_take(regs_get_kernel_argument(regs, 0));
+	struct tracer_proc *proc;
+
+	if (!tracer_may_charge())
+		return 1;
+	rcu_read_lock();
+	proc = tracer_proc_find(current->tgid);
+	if (proc) {
+		atomic64_inc(&proc->count[TRACER_KFREE]);
+		atomic64_add(size, &proc->count[TRACER_KFREE_MEM]);
+	}
+	rcu_read_unlock();
+	return 1;
+}
+
+/*
+ * On 6.10+ a runtime-sized kmalloc() above KMALLOC_MAX_CACHE_SIZE goes
+ * through __kmalloc_noprof() (or a sibling) into the exported
+ * __kmalloc_large_node_noprof(): one call, two probed entry points.  The
+ * inner one is recognised by its caller, which lies in a kmalloc entry
+ * point's own text.
+ */
+static bool tracer_called_by_kmalloc(struct pt_regs *regs)
+{
+#ifdef CONFIG_X86
+	unsigned long caller = *(unsigned long *)kernel_stack_pointer(regs);
+	unsigned int i;
+
+	for (i = 0; i < tracer_nr_kmalloc_text; i++)
+		if (caller >= tracer_kmalloc_text[i].start &&
+		    caller < tracer_kmalloc_text[i].end)
+			return true;
+#endif
+	return false;
+}
+
+static __always_inline int tracer_kmalloc_entry(struct kretprobe_instance *ri,
+						struct pt_regs *regs,
+						unsigned int size_arg,
+						bool may_nest)
+{
+	struct tracer_kmalloc_call *call = (void *)ri->data;
+	struct tracer_proc *proc;
+	size_t size;
+
+	if (!tracer_may_charge())
+		return 1;
+	rcu_read_lock();
+	proc = tracer_proc_find(current->tgid);
+	if (proc && may_nest && tracer_called_by_kmalloc(regs))
+		proc = NULL;
+	if (proc) {
+		size = regs_get_kernel_argument(regs, size_arg);
+		atomic64_inc(&proc->count[TRACER_KMALLOC]);
+		atomic64_add(size, &proc->count[TRACER_KMALLOC_MEM]);
+		call->size = size;
+		call->tgid = proc->tgid;
+		call->serial = proc->serial;
+	}
+	rcu_read_unlock();
+	return proc ? 0 : 1;
+}
+
+/* The argument that holds the size differs between entry points. */
+static int tracer_kmalloc_size0(struct kretprobe_instance *ri,
+				struct pt_regs *regs)
+{
+	return tracer_kmalloc_entry(ri, regs, 0, false);
+}
+
+static int tracer_kmalloc_size2(struct kretprobe_instance *ri,
+				struct pt_regs *regs)
+{
+	return tracer_kmalloc_entry(ri, regs, 2, false);
+}
+
+static int tracer_kmalloc_size3(struct kretprobe_instance *ri,
+				struct pt_regs *regs)
+{
+	return tracer_kmalloc_entry(ri, regs, 3, false);
+}
+
+static int tracer_kmalloc_large(struct kretprobe_instance *ri,
+				struct pt_regs *regs)
+{
+	return tracer_kmalloc_entry(ri, regs, 0, true);
+}
+
+/*
+ * Record the block, unless its process left the table while kmalloc() ran
+ * (it may have slept): the reaper must not miss an entry it owns.
+ */
+static int tracer_kmalloc_return(struct kretprobe_instance *ri,
+				 struct pt_regs *regs)
+{
+	struct tracer_kmalloc_call *call = (void *)ri->data;
+	unsigned long addr = regs_return_value(regs);
+	struct tracer_proc *proc;
+
+	if (ZERO_OR_NULL_PTR((void *)addr))
+		return 0;
+	rcu_read_lock();
+	proc = tracer_proc_find(call->tgid);
+	if (proc && proc->serial == call->serial)
+		tracer_addr_insert(addr, call->size, call->serial);
+	rcu_read_unlock();
+	return 0;
+}
+
+#define TRACER_PROBE(_symbol, _func, _entry) \
+	{ .symbol = _symbol, .func = _func, .entry = _entry }
+#define TRACER_KMALLOC(_symbol, _entry) \
+	TRACER_PROBE(_symbol, TRACER_FUNC_KMALLOC, _entry)
+
+static struct tracer_probe tracer_probes[] = {
+	/* 6.1 to 6.9 */
+	TRACER_KMALLOC("__kmalloc", tracer_kmalloc_size0),
+	TRACER_KMALLOC("__kmalloc_node", tracer_kmalloc_size0),
+	TRACER_KMALLOC("__kmalloc_node_track_caller", tracer_kmalloc_size0),
+	TRACER_KMALLOC("kmalloc_trace", tracer_kmalloc_size2),
+	TRACER_KMALLOC("kmalloc_node_trace", tracer_kmalloc_size3),
+	TRACER_KMALLOC("kmalloc_large", tracer_kmalloc_large),
+	TRACER_KMALLOC("kmalloc_large_node", tracer_kmalloc_large),
+	/* 6.10 and later */
+	TRACER_KMALLOC("__kmalloc_noprof", tracer_kmalloc_size0),
+	TRACER_KMALLOC("__kmalloc_node_noprof", tracer_kmalloc_size0),
+	TRACER_KMALLOC("__kmalloc_node_track_caller_noprof",
+		       tracer_kmalloc_size0),
+	TRACER_KMALLOC("__kmalloc_cache_noprof", tracer_kmalloc_size2),
+	TRACER_KMALLOC("__kmalloc_cache_node_noprof", tracer_kmalloc_size3),
+	TRACER_KMALLOC("__kmalloc_large_noprof", tracer_kmalloc_large),
+	TRACER_KMALLOC("__kmalloc_large_node_noprof", tracer_kmalloc_large),
+
+	TRACER_PROBE("kfree", TRACER_FUNC_KFREE, tracer_kfree_entry),
+	TRACER_PROBE("schedule", TRACER_FUNC_SCHEDULE, tracer_schedule_entry),
+	TRACER_PROBE("up", TRACER_FUNC_UP, tracer_up_entry),
+	TRACER_PROBE("down_interruptible", TRACER_FUNC_DOWN,
+		     tracer_down_entry),
+	TRACER_PROBE("mutex_lock", TRACER_FUNC_MUTEX_LOCK, tracer_lock_entry),
+	TRACER_PROBE("mutex_lock_nested", TRACER_FUNC_MUTEX_LOCK,
+		     tracer_lock_entry),
+	TRACER_PROBE("mutex_unlock", TRACER_FUNC_MUTEX_UNLOCK,
+		     tracer_unlock_entry),
+};
+
+static const unsigned int tracer_nr_probes = ARRAY_SIZE(tracer_probes);
+
+/* Note the text of the function at @addr, from its "name+off/size". */
+static void tracer_note_kmalloc_text(unsigned long addr)
+{
+	struct tracer_text *text;
+	char buf[KSYM_SYMBOL_LEN];
+	unsigned long off, size;
+	const char *plus;
+
+	if (tracer_nr_kmalloc_text == ARRAY_SIZE(tracer_kmalloc_text))
+		return;
+	sprint_symbol(buf, addr);
+	plus = strrchr(buf, '+');
+	if (!plus || sscanf(plus, "+%lx/%lx", &off, &size) != 2)
+		return;
+	text = &tracer_kmalloc_text[tracer_nr_kmalloc_text++];
+	text->start = addr - off;
+	text->end = addr - off + size;
+}
+
+static int tracer_probe_register(struct tracer_probe *p)
+{
+	bool kmalloc = p->func == TRACER_FUNC_KMALLOC;
+	int err;
+
+	memset(&p->rp, 0, sizeof(p->rp));
+	p->rp.kp.symbol_name = p->symbol;
+	p->rp.entry_handler = p->entry;
+	if (kmalloc) {
+		p->rp.handler = tracer_kmalloc_return;
+		p->rp.data_size = sizeof(struct tracer_kmalloc_call);
+		p->rp.maxactive = clamp(maxactive, 1U, TRACER_MAXACTIVE_MAX);
+	}
+	err = register_kretprobe(&p->rp);
+	if (err)
+		return err;
+	p->registered = true;
+	if (kmalloc)
+		tracer_note_kmalloc_text((unsigned long)p->rp.kp.addr);
+	return 0;
+}
+
+void tracer_probes_unregister(void)
+{
+	struct kretprobe *rps[ARRAY_SIZE(tracer_probes)];
+	unsigned int i, nr = 0;
+
+	for (i = 0; i < tracer_nr_probes; i++)
+		if (tracer_probes[i].registered)
+			rps[nr++] = &tracer_probes[i].rp;
+	unregister_kretprobes(rps, nr);
+
+	for (i = 0; i < tracer_nr_probes; i++) {
+		struct tracer_probe *p = &tracer_probes[i];
+
+		if (!p->registered)
+			continue;
+		if (p->rp.nmissed || p->rp.kp.nmissed)
+			pr_warn("%s: %d missed returns, %lu missed entries\n",
+				p->symbol, p->rp.nmissed, p->rp.kp.nmissed);
+		p->registered = false;
+	}
+	tracer_nr_kmalloc_text = 0;
+}
+
+int tracer_probes_register(void)
+{
+	unsigned int found[TRACER_NR_FUNCS] = { 0 };
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < tracer_nr_probes; i++) {
+		err = tracer_probe_register(&tracer_probes[i]);
+		/* An entry point of another kernel version. */
+		if (err == -ENOENT)
+			continue;
+		if (err) {
+			pr_err("cannot probe %s: %d\n",
+			       tracer_probes[i].symbol, err);
+			goto fail;
+		}
+		found[tracer_probes[i].func]++;
+	}
+
+	for (i = 0; i < TRACER_NR_FUNCS; i++) {
+		if (!found[i]) {
+			pr_err("this kernel has no %s to probe\n",
+			       tracer_func_names[i]);
+			err = -ENOENT;
+			goto fail;
+		}
+	}
+	return 0;
+
+fail:
+	tracer_probes_unregister();
+	return err;
+}
+
+/* Events lost: instances exhausted, or a probe hit inside a probe handler. */
+unsigned long tracer_probes_missed(void)
+{
+	unsigned long missed = 0;
+	unsigned int i;
+
+	for (i = 0; i < tracer_nr_probes; i++)
+		if (tracer_probes[i].registered)
+			missed += tracer_probes[i].rp.nmissed +
+				  tracer_probes[i].rp.kp.nmissed;
+	return missed;
+}

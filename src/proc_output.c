@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * /proc/tracer: a header line, then one line per monitored process, the PID
+ * and then the counters in enum tracer_counter order.  seq_file walks the
+ * table under RCU, so any number of rows can be read while processes are
+ * added and removed; a row is never torn, but counters keep moving.
+ *
+ * PIDs are shown as the reader's PID namespace numbers them; a process that
+ * namespace cannot see is not shown.  A reader without CAP_SYS_PTRACE or
+ * CAP_SYS_ADMIN sees only the processes it could add itself (access.c): the
+ * counts of another user's process are a side channel (for example keystroke
+ * timing from sched or kmalloc counts), as ptrace-protected /proc files are.
+ */
+#include <linux/capability.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+
+#include "tracer.h"
+
+/* Aligned for people; readers only rely on whitespace between fields. */
+#define TRACER_HEADER \
+	"PID           kmalloc        kfree  kmalloc_mem    kfree_mem" \
+	"        sched           up         down         lock       unlock\n"
+#define TRACER_PID_FMT "%-8d"
+#define TRACER_COUNT_FMT " %12llu"
+
+static void *tracer_seq_start(struct seq_file *m, loff_t *pos)
+	__acquires(RCU)
+{
+	struct tracer_proc *proc;
+	loff_t n = *pos;
+
+	rcu_read_lock();
+	if (!n)
+		return SEQ_START_TOKEN;
+	proc = tracer_proc_first();
+	while (proc && --n)
+		proc = tracer_proc_next(proc);
+	return proc;
+}
+
+static void *tracer_seq_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	++*pos;
+	if (v == SEQ_START_TOKEN)
+		return tracer_proc_first();
+	return tracer_proc_next(v);
+}
+
+static void tracer_seq_stop(struct seq_file *m, void *v)
+	__releases(RCU)
+{
+	rcu_read_unlock();
+}
+
+static bool tracer_reader_may_see(const struct file *file,
+				  struct tracer_proc *proc)
+{
+	struct task_struct *task;
+
+	if (file_ns_capable(file, &init_user_ns, CAP_SYS_PTRACE) ||
+	    file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
+		return true;
+	task = pid_task(proc->pid, PIDTYPE_TGID);
+	return task && tracer_may_trace(file->f_cred, task);
+}
+
+static int tracer_seq_show(struct seq_file *m, void *v)
+{
+	struct tracer_proc *proc = v;
+	unsigned int i;
+	pid_t nr;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(m, TRACER_HEADER);
+		return 0;
+	}
+
+	nr = pid_nr_ns(proc->pid, proc_pid_ns(file_inode(m->file)->i_sb));
+	if (!nr || !tracer_reader_may_see(m->file, proc))
+		return SEQ_SKIP;
+	seq_printf(m, TRACER_PID_FMT, nr);
+	for (i = 0; i < TRACER_NR_COUNTERS; i++)
+		seq_printf(m, TRACER_COUNT_FMT,
+			   (u64)atomic64_read(&proc->count[i]));
+	seq_putc(m, '\n');
+	return 0;
+}
+
+static const struct seq_operations tracer_seq_ops = {
+	.start = tracer_seq_start,
+	.next = tracer_seq_next,
+	.stop = tracer_seq_stop,
+	.show = tracer_seq_show,
+};
+
+static struct proc_dir_entry *tracer_proc_entry;
+
+int tracer_proc_output_init(void)
+{
+	tracer_proc_entry = proc_create_seq("tracer", 0444, NULL,
+					    &tracer_seq_ops);
+	return tracer_proc_entry ? 0 : -ENOMEM;
+}
+
+void tracer_proc_output_exit(void)
+{
+	proc_remove(tracer_proc_entry);
+}

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The table of monitored processes, keyed by thread-group ID.
+ *
+ * Probe handlers look processes up under RCU without taking any lock.  Adds,
+ * removals and exits take a raw spinlock: exits are seen from the
+ * sched_process_exit tracepoint, which runs with preemption disabled, where a
+ * spinlock_t would sleep on PREEMPT_RT.  A removed process is freed by a
+ * worker after a grace period, together with its address-table entries.
+ */
+#include <linux/hashtable.h>
+#include <linux/module.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/tracepoint.h>
+#include <linux/workqueue.h>
+
+#include "tracer.h"
+
+/* 16384 buckets: one entry per bucket on average at 16k monitored PIDs. */
+#define TRACER_PROC_HASH_BITS 14
+
+static unsigned int max_processes = 32768;
+module_param(max_processes, uint, 0644);
+MODULE_PARM_DESC(max_processes,
+		 "Most processes monitored at once; more gives ENOSPC (default 32768)");
+
+static DEFINE_HASHTABLE(tracer_procs, TRACER_PROC_HASH_BITS);
+static DEFINE_RAW_SPINLOCK(tracer_procs_lock);
+atomic_t tracer_nr_procs = ATOMIC_INIT(0);
+static atomic_t tracer_serial = ATOMIC_INIT(0);
+
+static LLIST_HEAD(tracer_dead_procs);
+static void tracer_reap(struct work_struct *work);
+static DECLARE_WORK(tracer_reap_work, tracer_reap);
+
+static struct tracepoint *tracer_exit_tp;
+
+/* Call under rcu_read_lock() or with tracer_procs_lock held. */
+struct tracer_proc *tracer_proc_find(pid_t tgid)
+{
+	struct tracer_proc *proc;
+
+	hash_for_each_possible_rcu(tracer_procs, proc, node, tgid,
+				   lockdep_is_held(&tracer_procs_lock))
+		if (proc->tgid == tgid)
+			return proc;
+	return NULL;
+}
+
+/*
+ * Unlink @tgid's entry (only if it is @only, when given) and hand it to the
+ * reaper.  Returns whether an entry was unlinked.
+ */
+static bool tracer_proc_unlink(pid_t tgid, struct tracer_proc *only)
+{
+	struct tracer_proc *proc;
+
+	raw_spin_lock(&tracer_procs_lock);
+	proc = tracer_proc_find(tgid);
+	if (proc && (!only || proc == only)) {
+		hash_del_rcu(&proc->node);
+		atomic_dec(&tracer_nr_procs);
+		llist_add(&proc->dead, &tracer_dead_procs);
+	} else {
+		proc = NULL;
+	}
+	raw_spin_unlock(&tracer_procs_lock);
+
+	if (proc)
+		queue_work(system_unbound_wq, &tracer_reap_work);
+	return proc;
+}
+
+int tracer_proc_add(struct task_struct *task)
+{
+	struct tracer_proc *proc;
+	int err = 0;
+
+	proc = kzalloc(sizeof(*proc), GFP_KERNEL);
+	if (!proc)
+		return -ENOMEM;
+	proc->pid = get_task_pid(task, PIDTYPE_TGID);
+	proc->tgid = task->tgid;
+	proc->serial = (u32)atomic_inc_return(&tracer_serial);
+
+	raw_spin_lock(&tracer_procs_lock);
+	if (tracer_proc_find(proc->tgid)) {
+		err = -EEXIST;
+	} else if (atomic_read(&tracer_nr_procs) >= READ_ONCE(max_processes)) {
+		err = -ENOSPC;
+	} else {
+		hash_add_rcu(tracer_procs, &proc->node, proc->tgid);
+		atomic_inc(&tracer_nr_procs);
+	}
+	raw_spin_unlock(&tracer_procs_lock);
+	if (err) {
+		put_pid(proc->pid);
+		kfree(proc);
+		return err;
+	}
+
+	/*
+	 * A process whose last thread is already past the exit tracepoint
+	 * would never leave the table.  do_exit() decrements signal->live
+	 * (a full barrier) before the tracepoint looks the process up, so
+	 * either we see live == 0 here or the tracepoint sees our entry.
+	 */
+	smp_mb();
+	if (!atomic_read(&task->signal->live)) {
+		tracer_proc_unlink(proc->tgid, proc);
+		return -ESRCH;
+	}
+	return 0;
+}
+
+int tracer_proc_remove(pid_t tgid)
+{
+	return tracer_proc_unlink(tgid, NULL) ? 0 : -ENOENT;
+}
+
+/* Runs for every exiting thread; only the last thread of a group matters. */
+static void tracer_on_process_exit(void *data, struct task_struct *task)
+{
+	bool monitored;
+
+	if (!atomic_read(&tracer_nr_procs) || atomic_read(&task->signal->live))
+		return;
+	rcu_read_lock();
+	monitored = tracer_proc_find(task->tgid);
+	rcu_read_unlock();
+	if (monitored)
+		tracer_proc_unlink(task->tgid, NULL);
+}
+
+static int tracer_cmp_u32(const void *a, const void *b)
+{
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Free removed processes.  After the grace period no probe handler can still
+ * see them, so no kmalloc return handler can add an address entry owned by
+ * one of them: purging their entries now is final.
+ */
+static void tracer_reap(struct work_struct *work)
+{
+	struct llist_node *dead = llist_del_all(&tracer_dead_procs);
+	struct tracer_proc *proc, *next;
+	size_t nr = 0, i = 0;
+	u32 *serials;
+
+	if (!dead)
+		return;
+	synchronize_rcu();
+
+	llist_for_each_entry(proc, dead, dead)
+		nr++;
+	serials = kvmalloc_array(nr, sizeof(*serials), GFP_KERNEL);
+	if (serials) {
+		llist_for_each_entry(proc, dead, dead)
+			serials[i++] = proc->serial;
+		sort(serials, nr, sizeof(*serials), tracer_cmp_u32, NULL);
+		tracer_addr_purge(serials, nr);
+		kvfree(serials);
+	}
+
+	llist_for_each_entry_safe(proc, next, dead, dead) {
+		if (!serials)
+			tracer_addr_purge(&proc->serial, 1);
+		put_pid(proc->pid);
+		kfree(proc);
+	}
+}
+
+/* The first entry after bucket @bkt's head, scanning later buckets. */
+static struct tracer_proc *tracer_proc_from_bucket(unsigned int bkt)
+{
+	struct hlist_node *node;
+
+	for (; bkt < HASH_SIZE(tracer_procs); bkt++) {
+		node = rcu_dereference(hlist_first_rcu(&tracer_procs[bkt]));
+		if (node)
+			return hlist_entry(node, struct tracer_proc, node);
+	}
+	return NULL;
+}
+
+/* Iteration for /proc/tracer, under rcu_read_lock(). */
+struct tracer_proc *tracer_proc_first(void)
+{
+	return tracer_proc_from_bucket(0);
+}
+
+struct tracer_proc *tracer_proc_next(struct tracer_proc *proc)
+{
+	struct hlist_node *node = rcu_dereference(hlist_next_rcu(&proc->node));
+
+	if (node)
+		return hlist_entry(node, struct tracer_proc, node);
+	return tracer_proc_from_bucket(hash_min(proc->tgid,
+						TRACER_PROC_HASH_BITS) + 1);
+}
+
+static void tracer_find_exit_tp(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "sched_process_exit"))
+		*(struct tracepoint **)priv = tp;
+}
+
+int tracer_proc_table_init(void)
+{
+	for_each_kernel_tracepoint(tracer_find_exit_tp, &tracer_exit_tp);
+	if (!tracer_exit_tp) {
+		pr_err("no sched_process_exit tracepoint\n");
+		return -ENOENT;
+	}
+	return tracepoint_probe_register(tracer_exit_tp,
+					 tracer_on_process_exit, NULL);
+}
+
+/* Call after every probe is gone: nothing may look processes up anymore. */
+void tracer_proc_table_exit(void)
+{
+	struct tracer_proc *proc;
+	struct hlist_node *tmp;
+	unsigned int bkt;
+
+	tracepoint_probe_unregister(tracer_exit_tp, tracer_on_process_exit,
+				    NULL);
+	tracepoint_synchronize_unregister();
+
+	raw_spin_lock(&tracer_procs_lock);
+	hash_for_each_safe(tracer_procs, bkt, tmp, proc, node) {
+		hash_del_rcu(&proc->node);
+		atomic_dec(&tracer_nr_procs);
+		llist_add(&proc->dead, &tracer_dead_procs);
+	}
+	raw_spin_unlock(&tracer_procs_lock);
+
+	queue_work(system_unbound_wq, &tracer_reap_work);
+	flush_work(&tracer_reap_work);
+}

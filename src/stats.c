@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Counters that say whether the numbers in /proc/tracer are complete, as
+ * read-only attributes of the misc device: /sys/class/misc/tracer/<name>.
+ *
+ *   missed          probe hits lost: kretprobe instances exhausted, or a
+ *                   probe fired inside another probe's handler
+ *   addr_overflows  allocations not recorded because their address-table
+ *                   bucket was full; their kfree is charged 0 bytes
+ *   addr_entries    addresses recorded now
+ *   addr_capacity   slots in the address table
+ *   processes       processes monitored now
+ */
+#include <linux/device.h>
+#include <linux/sysfs.h>
+
+#include "tracer.h"
+
+static ssize_t missed_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", tracer_probes_missed());
+}
+static DEVICE_ATTR_RO(missed);
+
+static ssize_t addr_overflows_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", tracer_addr_overflows());
+}
+static DEVICE_ATTR_RO(addr_overflows);
+
+static ssize_t addr_entries_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", tracer_addr_used());
+}
+static DEVICE_ATTR_RO(addr_entries);
+
+static ssize_t addr_capacity_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", tracer_addr_capacity());
+}
+static DEVICE_ATTR_RO(addr_capacity);
+
+static ssize_t processes_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&tracer_nr_procs));
+}
+static DEVICE_ATTR_RO(processes);
+
+static struct attribute *tracer_stats_attrs[] = {
+	&dev_attr_missed.attr,
+	&dev_attr_addr_overflows.attr,
+	&dev_attr_addr_entries.attr,
+	&dev_attr_addr_capacity.attr,
+	&dev_attr_processes.attr,
+	NULL
+};
+
+static const struct attribute_group tracer_stats_group = {
+	.attrs = tracer_stats_attrs,
+};
+
+const struct attribute_group *tracer_stats_groups[] = {
+	&tracer_stats_group,
+	NULL
+};

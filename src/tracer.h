@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * tracer: declarations shared by the module's parts.
+ *
+ * main.c        module init/exit, the order of setup and teardown
+ * probes.c      the kretprobes on the seven functions
+ * proc_table.c  the monitored processes and their counters
+ * addr_table.c  address -> requested size, to charge kfree with bytes
+ * proc_output.c /proc/tracer
+ * device.c      /dev/tracer and its ioctls
+ * access.c      who may trace whom
+ * stats.c       missed events and table usage under /sys/class/misc/tracer
+ */
+#ifndef _TRACER_H
+#define _TRACER_H
+
+#include <linux/atomic.h>
+#include <linux/cred.h>
+#include <linux/llist.h>
+#include <linux/pid.h>
+#include <linux/rculist.h>
+#include <linux/sched.h>
+#include <linux/types.h>
+
+/* The order of the columns of /proc/tracer after the PID. */
+enum tracer_counter {
+	TRACER_KMALLOC,
+	TRACER_KFREE,
+	TRACER_KMALLOC_MEM,
+	TRACER_KFREE_MEM,
+	TRACER_SCHED,
+	TRACER_UP,
+	TRACER_DOWN,
+	TRACER_LOCK,
+	TRACER_UNLOCK,
+	TRACER_NR_COUNTERS
+};
+
+/*
+ * One monitored process (thread group).  Readers find it under RCU; writers
+ * hold the table's raw spinlock.  @serial tells apart two processes that had
+ * the same PID, so that address-table entries and in-flight kmalloc returns
+ * of a dead process are never credited to its successor.
+ */
+struct tracer_proc {
+	struct hlist_node node;
+	struct llist_node dead;
+	struct pid *pid;
+	pid_t tgid;
+	u32 serial;
+	atomic64_t count[TRACER_NR_COUNTERS];
+};
+
+/* proc_table.c */
+extern atomic_t tracer_nr_procs;
+int tracer_proc_table_init(void);
+void tracer_proc_table_exit(void);
+struct tracer_proc *tracer_proc_find(pid_t tgid);
+int tracer_proc_add(struct task_struct *task);
+int tracer_proc_remove(pid_t tgid);
+struct tracer_proc *tracer_proc_first(void);
+struct tracer_proc *tracer_proc_next(struct tracer_proc *proc);
+
+/*
+ * Whether the current event may be charged to a process at all.  This is the
+ * hot path of every probe: an event from interrupt or softirq context belongs
+ * to no process, and while nothing is monitored the reject is one read of a
+ * read-mostly counter, with no lock and no table lookup.
+ */
+static __always_inline bool tracer_may_charge(void)
+{
+	return in_task() && atomic_read(&tracer_nr_procs);
+}
+
+/* addr_table.c */
+int tracer_addr_table_init(void);
+void tracer_addr_table_exit(void);
+void tracer_addr_insert(unsigned long addr, size_t size, u32 owner);
+size_t tracer_addr_take(unsigned long addr);
+void tracer_addr_purge(const u32 *owners, size_t nr_owners);
+unsigned long tracer_addr_used(void);
+unsigned long tracer_addr_capacity(void);
+unsigned long tracer_addr_overflows(void);
+
+/* probes.c */
+int tracer_probes_register(void);
+void tracer_probes_unregister(void);
+unsigned long tracer_probes_missed(void);
+
+/* proc_output.c */
+int tracer_proc_output_init(void);
+void tracer_proc_output_exit(void);
+
+/* device.c */
+int tracer_device_init(void);
+void tracer_device_exit(void);
+
+/* access.c */
+bool tracer_may_trace(const struct cred *cred, struct task_struct *task);
+bool tracer_cred_is_privileged(const struct cred *cred);
+
+/* stats.c */
+extern const struct attribute_group *tracer_stats_groups[];
+
+#endif /* _TRACER_H */
