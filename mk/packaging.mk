@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Packaging targets of tracer-dkms (included by the top-level Makefile,
+# which defines VERSION from dkms.conf).
+#
+#   make install          copy the sources to /usr/src/tracer-$(VERSION) and
+#                         dkms add/build/install them (root; for the kernel
+#                         KERNELRELEASE, the running one by default)
+#   make uninstall        dkms remove --all and delete what install added
+#   make deb              build/tracer-dkms_$(VERSION)_all.deb
+#   make rpm              build/tracer-dkms-$(VERSION)-1.noarch.rpm
+#   make check-packages   tests/packages/run: build, lint, install in a
+#                         Debian 12 chroot, boot both kernels in QEMU
+#
+# The targets install the Debian packages they need when these are missing.
+
+PKG_BUILD     := $(CURDIR)/build
+PKG_STAGE     := $(PKG_BUILD)/stage/tracer-$(VERSION)
+PKG_RPMTOP    := $(PKG_BUILD)/rpm
+PKG_SRCDIR    := /usr/src/tracer-$(VERSION)
+PKG_UDEV_RULE := /etc/udev/rules.d/60-tracer-dkms.rules
+PKG_MODPROBE  := /etc/modprobe.d/tracer.conf
+
+# Build products that must never be packaged (tar --exclude patterns).
+PKG_JUNK := '*.o' '*.ko' '*.mod' '*.mod.c' '.*.cmd' '*.a' '.*.d' '*.dwo' \
+	'Module.symvers' 'modules.order' '.tmp_versions' '.cache.mk'
+
+# $(call pkg_need,deb-packages): apt-get install those that are missing
+# (nothing on a machine without apt-get).
+define pkg_need
+	@if command -v apt-get >/dev/null 2>&1; then \
+	  missing=""; \
+	  for p in $(1); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q ' installed$$' || missing="$$missing $$p"; \
+	  done; \
+	  if [ -n "$$missing" ]; then \
+	    echo "apt-get install:$$missing"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y --no-install-recommends $$missing || \
+	    { apt-get update && apt-get install -y --no-install-recommends $$missing; }; \
+	  fi; \
+	fi
+endef
+
+.PHONY: deb rpm install uninstall check-packages check-version pkg-stage
+
+# debian/changelog and dkms.conf must carry the same version.
+check-version:
+	@test -n "$(VERSION)" || { echo "error: no PACKAGE_VERSION in dkms.conf" >&2; exit 1; }
+	@deb=$$(sed -n '1s/^[^ ]* (\([^)]*\)).*/\1/p' debian/changelog); \
+	 deb=$${deb#*:}; deb=$${deb%-*}; \
+	 if [ "$$deb" != "$(VERSION)" ]; then \
+	   echo "error: version mismatch: debian/changelog has $$deb, dkms.conf has $(VERSION)" >&2; \
+	   echo "       (dkms.conf is the reference: run dch -v $(VERSION))" >&2; \
+	   exit 1; \
+	 fi
+
+# A clean copy of the tree: the files git tracks (with their working-tree
+# content), or everything but build products outside a git checkout.
+pkg-stage:
+	rm -rf $(PKG_BUILD)/stage
+	mkdir -p $(PKG_STAGE)
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	  git ls-files -z --cached | \
+	    xargs -0 sh -c 'for f; do [ -e "$$f" ] || [ -L "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+	    tar --null -T - -c --no-wildcards-match-slash $(addprefix --exclude=,$(PKG_JUNK)) | tar -C $(PKG_STAGE) -x; \
+	else \
+	  tar -c --no-wildcards-match-slash --exclude=./build --exclude-vcs $(addprefix --exclude=,$(PKG_JUNK)) . | \
+	    tar -C $(PKG_STAGE) -x; \
+	fi
+
+deb: check-version
+	$(call pkg_need,debhelper dh-dkms dkms dpkg-dev fakeroot)
+	$(MAKE) --no-print-directory pkg-stage
+	cd $(PKG_STAGE) && dpkg-buildpackage -us -uc -b
+	cp $(PKG_BUILD)/stage/tracer-dkms_$(VERSION)_all.deb \
+	   $(PKG_BUILD)/stage/tracer_$(VERSION)_*.buildinfo \
+	   $(PKG_BUILD)/stage/tracer_$(VERSION)_*.changes $(PKG_BUILD)/
+	@echo "built $(PKG_BUILD)/tracer-dkms_$(VERSION)_all.deb"
+
+rpm: check-version
+	$(call pkg_need,rpm)
+	$(MAKE) --no-print-directory pkg-stage
+	rm -rf $(PKG_RPMTOP)
+	mkdir -p $(PKG_RPMTOP)/SOURCES
+	tar -C $(PKG_BUILD)/stage -czf $(PKG_RPMTOP)/SOURCES/tracer-$(VERSION).tar.gz \
+	    --owner=0 --group=0 tracer-$(VERSION)
+	rpmbuild -bb --define "_topdir $(PKG_RPMTOP)" \
+	    --define "tracer_version $(VERSION)" rpm/tracer-dkms.spec
+	cp $(PKG_RPMTOP)/RPMS/noarch/tracer-dkms-$(VERSION)-*.noarch.rpm $(PKG_BUILD)/
+	@echo "built $$(ls $(PKG_BUILD)/tracer-dkms-$(VERSION)-*.noarch.rpm)"
+
+# Install from this source tree through DKMS (as root).
+install:
+	@test "$$(id -u)" = 0 || { echo "error: make install needs root" >&2; exit 1; }
+	@if dpkg-query -W -f='$${Status}\n' tracer-dkms 2>/dev/null | grep -q ' installed$$' || \
+	    rpm -q tracer-dkms >/dev/null 2>&1; then \
+	  echo "error: the tracer-dkms package is installed; remove it first" >&2; exit 1; \
+	fi
+	$(call pkg_need,dkms)
+	-dkms remove -m tracer -v $(VERSION) --all >/dev/null 2>&1
+	rm -rf $(PKG_SRCDIR)
+	$(MAKE) --no-print-directory pkg-stage
+	install -d $(PKG_SRCDIR)
+	cp -R $(PKG_STAGE)/src $(PKG_SRCDIR)/
+	install -m 0644 $(PKG_STAGE)/dkms.conf $(PKG_STAGE)/LICENSE $(PKG_SRCDIR)/
+	getent group tracer >/dev/null || groupadd -r tracer
+	install -D -m 0644 udev/60-tracer-dkms.rules $(PKG_UDEV_RULE)
+	test -e $(PKG_MODPROBE) || install -D -m 0644 modprobe.d/tracer.conf $(PKG_MODPROBE)
+	dkms add -m tracer -v $(VERSION)
+	dkms build -m tracer -v $(VERSION) -k $(KERNELRELEASE)
+	dkms install -m tracer -v $(VERSION) -k $(KERNELRELEASE)
+	dkms status -m tracer
+
+uninstall:
+	@test "$$(id -u)" = 0 || { echo "error: make uninstall needs root" >&2; exit 1; }
+	if dkms status -m tracer -v $(VERSION) 2>/dev/null | grep -q .; then \
+	  dkms remove -m tracer -v $(VERSION) --all; fi
+	rm -rf $(PKG_SRCDIR)
+	rm -f $(PKG_UDEV_RULE)
+	if cmp -s modprobe.d/tracer.conf $(PKG_MODPROBE); then rm -f $(PKG_MODPROBE); fi
+
+check-packages:
+	tests/packages/run
