@@ -30,8 +30,10 @@ clean:
 version:
 	@echo $(VERSION)
 
+# KDIR=/KERNEL= on the command line add a lane for that kernel to make check.
 check:
-	tests/check
+	TRACER_KDIR="$(if $(filter command line,$(origin KDIR)),$(KDIR))" \
+	TRACER_KERNEL="$(KERNEL)" tests/check
 
 demo:
 	tests/demo

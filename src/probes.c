@@ -363,7 +363,10 @@ fail:
 	return err;
 }
 
-/* Events lost: instances exhausted, or a probe hit inside a probe handler. */
+/*
+ * Hits lost because no kretprobe instance was free: these may have been
+ * events of a monitored process, so its numbers may be incomplete.
+ */
 unsigned long tracer_probes_missed(void)
 {
 	unsigned long missed = 0;
@@ -371,7 +374,26 @@ unsigned long tracer_probes_missed(void)
 
 	for (i = 0; i < tracer_nr_probes; i++)
 		if (tracer_probes[i].registered)
-			missed += tracer_probes[i].rp.nmissed +
-				  tracer_probes[i].rp.kp.nmissed;
+			missed += tracer_probes[i].rp.nmissed;
 	return missed;
+}
+
+/*
+ * Hits the kprobe core skipped because another probe's handler was running
+ * on that CPU.  Handlers call nothing that is probed, so in practice these
+ * are interrupts (softirq RCU callbacks freeing memory, say) that arrived
+ * during an ftrace-based handler, which runs with interrupts enabled.  Such
+ * events belong to no process and are never charged; a skipped kfree()
+ * only leaves its address-table entry until that address is allocated by a
+ * monitored process again.
+ */
+unsigned long tracer_probes_skipped_nested(void)
+{
+	unsigned long skipped = 0;
+	unsigned int i;
+
+	for (i = 0; i < tracer_nr_probes; i++)
+		if (tracer_probes[i].registered)
+			skipped += tracer_probes[i].rp.kp.nmissed;
+	return skipped;
 }

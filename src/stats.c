@@ -3,8 +3,12 @@
  * Counters that say whether the numbers in /proc/tracer are complete, as
  * read-only attributes of the misc device: /sys/class/misc/tracer/<name>.
  *
- *   missed          probe hits lost: kretprobe instances exhausted, or a
- *                   probe fired inside another probe's handler
+ *   missed          probe hits lost because every kretprobe instance was in
+ *                   use (see the maxactive parameter): numbers of monitored
+ *                   processes may be incomplete
+ *   skipped_nested  probe hits skipped because another probe handler was
+ *                   running on that CPU: interrupt-context events, never
+ *                   charged to a process (see probes.c)
  *   addr_overflows  allocations not recorded because their address-table
  *                   bucket was full; their kfree is charged 0 bytes
  *   addr_entries    addresses recorded now
@@ -22,6 +26,13 @@ static ssize_t missed_show(struct device *dev, struct device_attribute *attr,
 	return sysfs_emit(buf, "%lu\n", tracer_probes_missed());
 }
 static DEVICE_ATTR_RO(missed);
+
+static ssize_t skipped_nested_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", tracer_probes_skipped_nested());
+}
+static DEVICE_ATTR_RO(skipped_nested);
 
 static ssize_t addr_overflows_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
@@ -53,6 +64,7 @@ static DEVICE_ATTR_RO(processes);
 
 static struct attribute *tracer_stats_attrs[] = {
 	&dev_attr_missed.attr,
+	&dev_attr_skipped_nested.attr,
 	&dev_attr_addr_overflows.attr,
 	&dev_attr_addr_entries.attr,
 	&dev_attr_addr_capacity.attr,

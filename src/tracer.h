@@ -86,6 +86,7 @@ unsigned long tracer_addr_overflows(void);
 int tracer_probes_register(void);
 void tracer_probes_unregister(void);
 unsigned long tracer_probes_missed(void);
+unsigned long tracer_probes_skipped_nested(void);
 
 /* proc_output.c */
 int tracer_proc_output_init(void);

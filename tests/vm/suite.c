@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The in-VM test suite: runs every test group, one line per test, then
+ * "N passed, N failed".  Runs as root inside the QEMU guest, with tracer.ko
+ * and tracer_test.ko loaded by /init.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "suite.h"
+
+static int passed, failed;
+static long last_missed;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void run_group(const struct test *tests)
+{
+	for (; tests->name; tests++) {
+		double start = now();
+		long missed;
+		int err;
+
+		fail_reason[0] = '\0';
+		err = tests->fn();
+		if (err) {
+			failed++;
+			printf("FAIL - %s: %s\n", tests->name, fail_reason);
+		} else {
+			passed++;
+			printf("ok - %s (%.1fs)\n", tests->name, now() - start);
+		}
+		missed = read_long_file("/sys/class/misc/tracer/missed");
+		if (missed != last_missed && missed >= 0)
+			note("missed events: %ld after this test", missed);
+		last_missed = missed;
+		fflush(stdout);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	run_group(process_tests);
+	run_group(module_tests);
+	run_group(oracle_tests);
+	run_group(lifecycle_tests);
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}

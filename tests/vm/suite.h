@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The in-VM test suite of tracer: shared helpers.  Expected counts are
+ * always computed from what a test asked for, never copied from a run.
+ */
+#ifndef SUITE_H
+#define SUITE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#define NR_COLS 9
+enum { C_KMALLOC, C_KFREE, C_KMALLOC_MEM, C_KFREE_MEM, C_SCHED, C_UP, C_DOWN,
+       C_LOCK, C_UNLOCK };
+extern const char *const col_names[NR_COLS];
+
+struct counts {
+	unsigned long long v[NR_COLS];
+};
+
+struct row {
+	pid_t pid;
+	struct counts c;
+};
+
+/* Test bookkeeping: a test returns 0 or fails with fail(...) (returns -1). */
+int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+extern char fail_reason[1024];
+
+/* /dev/tracer: returns 0 or the errno of the ioctl. */
+int tracer_add(pid_t pid);
+int tracer_remove(pid_t pid);
+int tracer_ioctl_raw(unsigned long req, unsigned long arg);
+
+/* /proc/tracer: all rows; returns the number read, or -1. */
+int read_rows(struct row *rows, int max);
+/* The row of @pid: 1 found, 0 not found, -1 error. */
+int find_row(pid_t pid, struct counts *c);
+/* Wait up to @ms for @pid's row to be gone; 0 when gone. */
+int wait_row_gone(pid_t pid, int ms);
+int compare_counts(const char *what, const struct counts *got,
+		   const struct counts *want, unsigned int skip_mask);
+long read_long_file(const char *path);
+int write_file(const char *path, const char *text);
+
+/* The test module: kernel-thread workers and in-context runs. */
+pid_t tt_spawn(const char *program);
+int tt_go(pid_t pid);
+long tt_wait(pid_t pid);	/* schedule() calls while waiting, or -1 */
+int tt_stop(pid_t pid);
+int tt_open_run(void);		/* an fd for tt_run */
+int tt_run(int fd, const char *program);
+
+/* What a program does, as tracer should count it (sched without waits). */
+int expect_program(const char *program, struct counts *c);
+
+/* Groups of tests. */
+struct test {
+	const char *name;
+	int (*fn)(void);
+};
+extern const struct test module_tests[], process_tests[], oracle_tests[],
+	lifecycle_tests[];
+
+#endif

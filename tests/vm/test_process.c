@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * User-space processes: the error codes, exit, PID reuse, threads counted
+ * under their process, unmonitored processes, and 32-bit callers.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "suite.h"
+#include "../../src/uapi/tracer.h"
+
+/* A child that sleeps until its pipe closes; returns its PID. */
+static pid_t sleeper(int *pipe_w)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		close(p[1]);
+		while (read(p[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(p[0]);
+	*pipe_w = p[1];
+	return pid;
+}
+
+static void end_sleeper(pid_t pid, int pipe_w)
+{
+	close(pipe_w);
+	waitpid(pid, NULL, 0);
+}
+
+static int test_device_node(void)
+{
+	struct stat st;
+
+	if (stat("/dev/tracer", &st))
+		return fail("stat /dev/tracer: %s", strerror(errno));
+	if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != 10 ||
+	    minor(st.st_rdev) != 42)
+		return fail("/dev/tracer is not char 10:42 (%u:%u)",
+			    major(st.st_rdev), minor(st.st_rdev));
+	if (stat("/proc/tracer", &st) || (st.st_mode & 0777) != 0444)
+		return fail("/proc/tracer is not 0444");
+	return 0;
+}
+
+static int test_header(void)
+{
+	FILE *f = fopen("/proc/tracer", "re");
+	char line[512], want[] = "PID kmalloc kfree kmalloc_mem kfree_mem sched up down lock unlock";
+	char norm[512] = "", *tok, *save;
+
+	if (!f || !fgets(line, sizeof(line), f))
+		return fail("cannot read /proc/tracer");
+	fclose(f);
+	for (tok = strtok_r(line, " \t\n", &save); tok;
+	     tok = strtok_r(NULL, " \t\n", &save)) {
+		if (*norm)
+			strcat(norm, " ");
+		strcat(norm, tok);
+	}
+	return strcmp(norm, want) ? fail("header is '%s'", norm) : 0;
+}
+
+static void *park(void *arg)
+{
+	pid_t *tid = arg;
+
+	*tid = syscall(SYS_gettid);
+	pause();
+	return NULL;
+}
+
+static int test_errors(void)
+{
+	pid_t child, dead, zombie, tid = 0;
+	pthread_t thread;
+	int w, err;
+
+	if (tracer_add(0) != EINVAL || tracer_add(-1) != EINVAL ||
+	    tracer_remove(0) != EINVAL)
+		return fail("pid <= 0 is not EINVAL");
+
+	dead = fork();
+	if (dead == 0)
+		_exit(0);
+	waitpid(dead, NULL, 0);
+	if ((err = tracer_add(dead)) != ESRCH)
+		return fail("add of a reaped pid: %s, not ESRCH", strerror(err));
+	if ((err = tracer_remove(dead)) != ENOENT)
+		return fail("remove of a reaped pid: %s, not ENOENT",
+			    strerror(err));
+
+	zombie = fork();
+	if (zombie == 0)
+		_exit(0);
+	usleep(200000);		/* exited, not reaped */
+	err = tracer_add(zombie);
+	waitpid(zombie, NULL, 0);
+	if (err != ESRCH)
+		return fail("add of a zombie: %s, not ESRCH", strerror(err));
+
+	child = sleeper(&w);
+	if ((err = tracer_add(child)))
+		return fail("add: %s", strerror(err));
+	if ((err = tracer_add(child)) != EEXIST)
+		return fail("second add: %s, not EEXIST", strerror(err));
+	if (find_row(child, NULL) != 1)
+		return fail("no row after add");
+	if ((err = tracer_remove(child)))
+		return fail("remove: %s", strerror(err));
+	if (find_row(child, NULL) != 0)
+		return fail("row still there when remove returned");
+	if ((err = tracer_remove(child)) != ENOENT)
+		return fail("second remove: %s, not ENOENT", strerror(err));
+	end_sleeper(child, w);
+
+	if ((err = tracer_ioctl_raw(_IO('t', 1), 0)) != ENOTTY)
+		return fail("unknown request: %s, not ENOTTY", strerror(err));
+	if ((err = tracer_ioctl_raw(_IOW(_IOC_WRITE, 42, long), getpid())) !=
+	    ENOTTY)
+		return fail("request with a wrong size: %s, not ENOTTY",
+			    strerror(err));
+
+	pthread_create(&thread, NULL, park, &tid);
+	while (!__atomic_load_n(&tid, __ATOMIC_ACQUIRE))
+		usleep(1000);
+	err = tracer_add(tid);
+	w = tracer_remove(tid);
+	pthread_cancel(thread);
+	pthread_join(thread, NULL);
+	if (err != EINVAL)
+		return fail("add of a non-leader thread: %s, not EINVAL",
+			    strerror(err));
+	if (w != ENOENT)
+		return fail("remove of a non-leader thread: %s, not ENOENT",
+			    strerror(w));
+	return 0;
+}
+
+static int test_exit_removes_row(void)
+{
+	int w, status, err;
+	pid_t child = sleeper(&w);
+
+	if ((err = tracer_add(child)))
+		return fail("add: %s", strerror(err));
+	close(w);	/* it exits; do not reap it yet */
+	if (wait_row_gone(child, 3000))
+		return fail("row of an exited (zombie) process stays");
+	waitpid(child, &status, 0);
+	return 0;
+}
+
+/* A new process on a dead one's PID is not monitored. */
+static int test_pid_reuse(void)
+{
+	long pid_max = read_long_file("/proc/sys/kernel/pid_max");
+	int w, err, tries, fd = tt_open_run();
+	pid_t old, pid = 0;
+	char buf[24];
+
+	if (fd < 0)
+		return fail("open /proc/tracer_test");
+	/*
+	 * A small PID space comes round in about a thousand forks.  PIDs
+	 * below 300 are never handed out again once the counter wraps, so
+	 * the victim must sit above them.
+	 */
+	write_file("/proc/sys/kernel/pid_max", "1024");
+	do {
+		old = sleeper(&w);
+		if (old <= 300)
+			end_sleeper(old, w);
+	} while (old > 0 && old <= 300);
+	if ((err = tracer_add(old)))
+		return fail("add: %s", strerror(err));
+	end_sleeper(old, w);
+	if (wait_row_gone(old, 3000))
+		return fail("row of exited process stays");
+
+	for (tries = 0; tries < 5000 && pid != old; tries++) {
+		pid = fork();
+		if (pid == 0) {
+			if (getpid() != old)
+				_exit(0);
+			/* The successor does real work, then exits. */
+			_exit(tt_run(fd, "kmalloc=20:64,kfree=20,lock=5") ?
+			      1 : 0);
+		}
+		waitpid(pid, NULL, 0);
+	}
+	snprintf(buf, sizeof(buf), "%ld", pid_max);
+	write_file("/proc/sys/kernel/pid_max", buf);
+	close(fd);
+	if (pid != old)
+		return fail("PID %d did not come round in %d forks", old, tries);
+	note("PID %d reused after %d forks", old, tries);
+	return find_row(old, NULL) ? fail("the successor on PID %d has a row",
+					  old) : 0;
+}
+
+/*
+ * Four threads of one process each run a known program in their own
+ * context; the process's row holds their sum.  Synchronisation uses
+ * process-shared barriers (futexes), which take no mutex or semaphore and
+ * allocate nothing, so every column but sched is exact.
+ */
+struct shared_sync {
+	pthread_barrier_t ready, start, done, leave;
+};
+
+#define NR_THREADS 4
+
+static void thread_program(int i, char *buf, size_t len)
+{
+	snprintf(buf, len, "kmalloc=%d:%d,kfree=%d,updown=%d,lock=%d,sched=%d",
+		 5 + i, 100 + i, 2 + i, i + 1, 2 * i + 1, i + 2);
+}
+
+static struct shared_sync *sync_mem;
+
+static void *worker_thread(void *arg)
+{
+	int i = (int)(long)arg, fd = tt_open_run(), err;
+	char prog[160];
+
+	thread_program(i, prog, sizeof(prog));
+	pthread_barrier_wait(&sync_mem->ready);
+	pthread_barrier_wait(&sync_mem->start);
+	err = tt_run(fd, prog);
+	pthread_barrier_wait(&sync_mem->done);
+	pthread_barrier_wait(&sync_mem->leave);
+	close(fd);
+	return (void *)(long)err;
+}
+
+static int test_threads_counted_under_leader(void)
+{
+	pthread_barrierattr_t attr;
+	struct counts before, after, want, one;
+	pthread_t threads[NR_THREADS];
+	char prog[160];
+	pid_t child;
+	int i, status, err;
+
+	sync_mem = mmap(NULL, sizeof(*sync_mem), PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	pthread_barrierattr_init(&attr);
+	pthread_barrierattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+	pthread_barrier_init(&sync_mem->ready, &attr, NR_THREADS + 1);
+	pthread_barrier_init(&sync_mem->start, &attr, NR_THREADS + 1);
+	pthread_barrier_init(&sync_mem->done, &attr, NR_THREADS + 1);
+	pthread_barrier_init(&sync_mem->leave, &attr, NR_THREADS + 1);
+
+	child = fork();
+	if (child == 0) {
+		long bad = 0;
+		void *ret;
+
+		for (i = 0; i < NR_THREADS; i++)
+			pthread_create(&threads[i], NULL, worker_thread,
+				       (void *)(long)i);
+		for (i = 0; i < NR_THREADS; i++) {
+			pthread_join(threads[i], &ret);
+			bad |= (long)ret;
+		}
+		_exit(bad ? 1 : 0);
+	}
+	err = tracer_add(child);
+	pthread_barrier_wait(&sync_mem->ready);
+	if (find_row(child, &before) != 1)
+		memset(&before, 0, sizeof(before));
+	pthread_barrier_wait(&sync_mem->start);
+	pthread_barrier_wait(&sync_mem->done);
+	i = find_row(child, &after);
+	pthread_barrier_wait(&sync_mem->leave);
+	waitpid(child, &status, 0);
+	munmap(sync_mem, sizeof(*sync_mem));
+	if (err)
+		return fail("add: %s", strerror(err));
+	if (i != 1)
+		return fail("no row for the process");
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return fail("a thread's run failed");
+
+	memset(&want, 0, sizeof(want));
+	for (i = 0; i < NR_THREADS; i++) {
+		thread_program(i, prog, sizeof(prog));
+		expect_program(prog, &one);
+		for (int c = 0; c < NR_COLS; c++)
+			want.v[c] += one.v[c];
+	}
+	for (i = 0; i < NR_COLS; i++)
+		after.v[i] -= before.v[i];
+	if (after.v[C_SCHED] < want.v[C_SCHED])
+		return fail("sched %llu below the %llu the programs made",
+			    after.v[C_SCHED], want.v[C_SCHED]);
+	return compare_counts("process of 4 threads", &after, &want,
+			      1u << C_SCHED);
+}
+
+static int test_unmonitored_never_shows(void)
+{
+	int fd = tt_open_run(), status;
+	pid_t child;
+
+	child = fork();
+	if (child == 0)
+		_exit(tt_run(fd, "kmalloc=50:32,kfree=50,lock=20,sched=5"));
+	waitpid(child, &status, 0);
+	close(fd);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return fail("the unmonitored child's run failed");
+	return find_row(child, NULL) ? fail("an unmonitored process has a row")
+				     : 0;
+}
+
+/* A 32-bit program drives the same requests through compat_ioctl. */
+static int run_compat(const char *verb, pid_t pid)
+{
+	char cmd[64];
+	int status;
+
+	snprintf(cmd, sizeof(cmd), "/bin/compat32 %s %d", verb, pid);
+	status = system(cmd);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int test_compat_ioctl(void)
+{
+	int w, err;
+	pid_t child;
+
+	if (access("/bin/compat32", X_OK))
+		return fail("no /bin/compat32");
+	child = sleeper(&w);
+	err = run_compat("add", child);
+	if (err)
+		return fail("32-bit add: %s", strerror(err));
+	if (find_row(child, NULL) != 1)
+		return fail("no row after a 32-bit add");
+	if ((err = run_compat("add", child)) != EEXIST)
+		return fail("32-bit second add: %s", strerror(err));
+	if ((err = run_compat("remove", child)))
+		return fail("32-bit remove: %s", strerror(err));
+	if (find_row(child, NULL) != 0)
+		return fail("row stays after a 32-bit remove");
+	if ((err = run_compat("remove", child)) != ENOENT)
+		return fail("32-bit second remove: %s", strerror(err));
+	if ((err = run_compat("add", -5)) != EINVAL)
+		return fail("32-bit add of -5: %s", strerror(err));
+	end_sleeper(child, w);
+	return 0;
+}
+
+const struct test process_tests[] = {
+	{ "/dev/tracer is 10:42, /proc/tracer is 0444", test_device_node },
+	{ "/proc/tracer header", test_header },
+	{ "errors: EINVAL ESRCH EEXIST ENOENT ENOTTY", test_errors },
+	{ "exit removes the row, before the parent reaps", test_exit_removes_row },
+	{ "PID reuse: the successor is not monitored", test_pid_reuse },
+	{ "4 threads counted under the leader's PID", test_threads_counted_under_leader },
+	{ "an unmonitored process never shows up", test_unmonitored_never_shows },
+	{ "32-bit callers through compat_ioctl", test_compat_ioctl },
+	{ NULL, NULL }
+};
