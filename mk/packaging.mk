@@ -36,8 +36,8 @@ define pkg_need
 	  if [ -n "$$missing" ]; then \
 	    echo "apt-get install:$$missing"; \
 	    export DEBIAN_FRONTEND=noninteractive; \
-	    apt-get install -y --no-install-recommends $$missing || \
-	    { apt-get update && apt-get install -y --no-install-recommends $$missing; }; \
+	    apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends $$missing || \
+	    { apt-get -o DPkg::Lock::Timeout=300 update && apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends $$missing; }; \
 	  fi; \
 	fi
 endef
