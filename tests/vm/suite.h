@@ -56,6 +56,24 @@ int tt_run(int fd, const char *program);
 /* What a program does, as tracer should count it (sched without waits). */
 int expect_program(const char *program, struct counts *c);
 
+/* trace.c: the kernel's own tracing. */
+#define TRACEFS "/sys/kernel/tracing/"
+struct trace_event {
+	pid_t pid;
+	int task_ctx;		/* not in hardirq, softirq or NMI */
+	int nested;		/* kmalloc event fired inside a kmalloc entry */
+	char name[64];
+	char call_site[128];
+	unsigned long long ptr, bytes;
+};
+int tfs_write(const char *file, const char *text, int flags);
+int parse_trace_line(const char *line, struct trace_event *ev);
+void size_map_clear(void);
+void charge_event(const struct trace_event *ev, struct counts *c);
+long trace_overruns(void);
+int kernel_calls_begin(pid_t lo, pid_t hi);
+int kernel_calls_end(const pid_t *pids, int n, struct counts *extra);
+
 /* Groups of tests. */
 struct test {
 	const char *name;

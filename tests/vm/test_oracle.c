@@ -27,22 +27,8 @@
 
 #include "suite.h"
 
-#define TRACEFS "/sys/kernel/tracing/"
-
-static int tfs(const char *file, const char *text, int flags)
-{
-	int fd = open(file, O_WRONLY | O_CLOEXEC | flags), err = 0;
-
-	if (fd < 0)
-		return errno;
-	if (write(fd, text, strlen(text)) < 0)
-		err = errno;
-	close(fd);
-	return err;
-}
-
-#define tfs_set(f, t) tfs(TRACEFS f, t, O_TRUNC)
-#define tfs_add(f, t) tfs(TRACEFS f, t, O_APPEND)
+#define tfs_set(f, t) tfs_write(f, t, O_TRUNC)
+#define tfs_add(f, t) tfs_write(f, t, O_APPEND)
 
 /* ---- the workload: files, /proc reads, pipes between threads ---- */
 
@@ -125,144 +111,38 @@ static void workload(void)
 
 /* ---- reading the trace ---- */
 
-#define MAP_BITS 20
-static struct { unsigned long long key, val; } map[1 << MAP_BITS];
-
-static unsigned long long *map_slot(unsigned long long key, int insert)
-{
-	unsigned long h = (key * 0x9E3779B97F4A7C15ull) >> (64 - MAP_BITS);
-
-	for (;; h = (h + 1) & ((1 << MAP_BITS) - 1)) {
-		if (map[h].key == key)
-			return &map[h].val;
-		if (!map[h].key)
-			break;
-	}
-	if (!insert)
-		return NULL;
-	map[h].key = key;
-	return &map[h].val;
-}
-
-static const char *const kmalloc_entry_points[] = {
-	"__kmalloc", "__kmalloc_node", "__kmalloc_node_track_caller",
-	"kmalloc_trace", "kmalloc_node_trace", "kmalloc_large",
-	"kmalloc_large_node", "__kmalloc_noprof", "__kmalloc_node_noprof",
-	"__kmalloc_node_track_caller_noprof", "__kmalloc_cache_noprof",
-	"__kmalloc_cache_node_noprof", "__kmalloc_large_noprof",
-	"__kmalloc_large_node_noprof", NULL
-};
-
-static int in_kmalloc_entry_point(const char *call_site)
-{
-	size_t len = strcspn(call_site, "+ ");
-	int i;
-
-	for (i = 0; kmalloc_entry_points[i]; i++)
-		if (strlen(kmalloc_entry_points[i]) == len &&
-		    !strncmp(call_site, kmalloc_entry_points[i], len))
-			return 1;
-	return 0;
-}
-
-static unsigned long long field(const char *line, const char *name,
-				int base, const char **str)
-{
-	const char *p = strstr(line, name);
-
-	if (!p)
-		return 0;
-	p += strlen(name);
-	if (str)
-		*str = p;
-	return strtoull(p, NULL, base);
-}
-
 struct oracle_stats {
 	unsigned long lines, irq_events, nested_kmalloc;
 };
 
 static int count_trace(struct counts *c, struct oracle_stats *st)
 {
+	static const char *const names[] = {
+		"oracle_sched:", "oracle_up:", "oracle_down:", "oracle_lock:",
+		"oracle_unlock:",
+	};
+	static const int cols[] = { C_SCHED, C_UP, C_DOWN, C_LOCK, C_UNLOCK };
 	FILE *f = fopen(TRACEFS "trace", "re");
 	static char line[4096];
+	struct trace_event ev;
 
 	memset(c, 0, sizeof(*c));
-	memset(map, 0, sizeof(map));
+	size_map_clear();
 	if (!f)
 		return fail("cannot open the trace");
 	while (fgets(line, sizeof(line), f)) {
-		char flags[16], event[64];
-		const char *p = strstr(line, "] "), *site = "";
-		int task_ctx;
-
-		if (line[0] == '#' || !p)
-			continue;
-		if (sscanf(p + 2, "%15s %*s %63s", flags, event) != 2)
+		if (parse_trace_line(line, &ev))
 			continue;
 		st->lines++;
-		task_ctx = strlen(flags) > 2 && flags[2] == '.';
-		if (!task_ctx)
-			st->irq_events++;
-		if (!strcmp(event, "kmalloc:")) {
-			field(line, "call_site=", 10, &site);
-			if (in_kmalloc_entry_point(site)) {
-				st->nested_kmalloc++;
-				continue;
-			}
-			if (!task_ctx)
-				continue;
-			c->v[C_KMALLOC]++;
-			c->v[C_KMALLOC_MEM] += field(line, "bytes_req=", 10, NULL);
-			*map_slot(field(line, " ptr=", 16, NULL), 1) =
-				field(line, "bytes_req=", 10, NULL);
-		} else if (!strcmp(event, "kfree:")) {
-			unsigned long long *size =
-				map_slot(field(line, " ptr=", 16, NULL), 0);
-			unsigned long long bytes = size ? *size : 0;
-
-			if (size)
-				*size = 0;
-			if (!task_ctx)
-				continue;
-			c->v[C_KFREE]++;
-			c->v[C_KFREE_MEM] += bytes;
-		} else if (task_ctx) {
-			static const char *const names[] = {
-				"oracle_sched:", "oracle_up:", "oracle_down:",
-				"oracle_lock:", "oracle_unlock:",
-			};
-			static const int cols[] = { C_SCHED, C_UP, C_DOWN,
-						    C_LOCK, C_UNLOCK };
-
-			for (int i = 0; i < 5; i++)
-				if (!strcmp(event, names[i]))
-					c->v[cols[i]]++;
-		}
+		st->irq_events += !ev.task_ctx;
+		st->nested_kmalloc += ev.nested;
+		charge_event(&ev, c);
+		for (int i = 0; ev.task_ctx && i < 5; i++)
+			if (!strcmp(ev.name, names[i]))
+				c->v[cols[i]]++;
 	}
 	fclose(f);
 	return 0;
-}
-
-static long trace_overruns(void)
-{
-	char path[96], line[128];
-	long total = 0, v;
-	int cpu;
-
-	for (cpu = 0; cpu < 64; cpu++) {
-		FILE *f;
-
-		snprintf(path, sizeof(path), TRACEFS "per_cpu/cpu%d/stats", cpu);
-		f = fopen(path, "re");
-		if (!f)
-			break;
-		while (fgets(line, sizeof(line), f))
-			if (sscanf(line, "overrun: %ld", &v) == 1)
-				total += v;
-		fclose(f);
-	}
-	return total;
 }
 
 static int setup_trace(pid_t pid)

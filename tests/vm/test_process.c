@@ -228,6 +228,7 @@ struct shared_sync {
 };
 
 #define NR_THREADS 4
+#define NR_IDS (NR_THREADS + 4)
 
 static void thread_program(int i, char *buf, size_t len)
 {
@@ -255,8 +256,9 @@ static void *worker_thread(void *arg)
 static int test_threads_counted_under_leader(void)
 {
 	pthread_barrierattr_t attr;
-	struct counts before, after, want, one;
+	struct counts before, after, want, one, extra[NR_IDS];
 	pthread_t threads[NR_THREADS];
+	pid_t ids[NR_IDS];
 	char prog[160];
 	pid_t child;
 	int i, status, err;
@@ -288,9 +290,16 @@ static int test_threads_counted_under_leader(void)
 	pthread_barrier_wait(&sync_mem->ready);
 	if (find_row(child, &before) != 1)
 		memset(&before, 0, sizeof(before));
+	/* The threads' IDs follow the process's: no other process runs. */
+	for (i = 0; i < NR_IDS; i++)
+		ids[i] = child + i;
+	if (!err && kernel_calls_begin(ids[0], ids[NR_IDS - 1]))
+		err = EIO;
 	pthread_barrier_wait(&sync_mem->start);
 	pthread_barrier_wait(&sync_mem->done);
 	i = find_row(child, &after);
+	if (!err && kernel_calls_end(ids, NR_IDS, extra))
+		err = EIO;
 	pthread_barrier_wait(&sync_mem->leave);
 	waitpid(child, &status, 0);
 	munmap(sync_mem, sizeof(*sync_mem));
@@ -302,6 +311,9 @@ static int test_threads_counted_under_leader(void)
 		return fail("a thread's run failed");
 
 	memset(&want, 0, sizeof(want));
+	for (i = 0; i < NR_IDS; i++)
+		for (int c = 0; c < NR_COLS; c++)
+			want.v[c] += extra[i].v[c];
 	for (i = 0; i < NR_THREADS; i++) {
 		thread_program(i, prog, sizeof(prog));
 		expect_program(prog, &one);
