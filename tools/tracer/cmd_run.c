@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tracer run [--json] [-o FILE] -- CMD [ARGS...]
+ *
+ * CMD must be monitored before its first instruction and its counters read
+ * after its last one, but a process's row leaves /proc/tracer the moment
+ * its last thread exits.  ptrace gives both points:
+ *
+ *  - the child calls PTRACE_TRACEME and stops itself with SIGSTOP before
+ *    execvp(): the parent adds its PID through /dev/tracer while it is
+ *    stopped, so the exec and everything after it are counted;
+ *  - with PTRACE_O_TRACEEXIT every thread stops at the start of do_exit(),
+ *    before the kernel drops the row (that happens at the sched_process_exit
+ *    tracepoint, later in do_exit()).  The parent reads the row at each
+ *    thread's exit stop; the last reading, at the exit stop of the last
+ *    live thread, holds the final counters of all the threads.
+ *
+ * PTRACE_O_TRACECLONE follows the threads CMD creates (a clone() that makes
+ * a new process is detached at once: tracer counts CMD's process only, the
+ * processes it forks are not counted).  PTRACE_O_TRACEEXEC replaces the
+ * legacy SIGTRAP after execve().  PTRACE_O_EXITKILL kills CMD if tracer
+ * dies.  Signals CMD receives are passed on unchanged; a group-stop (CMD
+ * stopped by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU) is resumed at once because a
+ * PTRACE_TRACEME tracee cannot be resumed by SIGCONT: Ctrl-Z still stops
+ * the job, since tracer is in the same process group and stops too.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tracer.h"
+
+struct thread {
+	pid_t tid;
+	int stopped_once;	/* its first (attach) SIGSTOP was seen */
+	int detach;		/* a clone that is another process */
+};
+
+static struct thread *threads;
+static size_t nr_threads, cap_threads;
+static volatile sig_atomic_t child_pid;
+
+static struct thread *thread_find(pid_t tid)
+{
+	size_t i;
+
+	for (i = 0; i < nr_threads; i++)
+		if (threads[i].tid == tid)
+			return &threads[i];
+	return NULL;
+}
+
+static struct thread *thread_add(pid_t tid)
+{
+	struct thread *t = thread_find(tid);
+
+	if (t)
+		return t;
+	if (nr_threads == cap_threads) {
+		size_t cap = cap_threads ? cap_threads * 2 : 16;
+		struct thread *nt = realloc(threads, cap * sizeof(*nt));
+
+		if (!nt) {
+			errmsg("out of memory");
+			exit(1);
+		}
+		threads = nt;
+		cap_threads = cap;
+	}
+	t = &threads[nr_threads++];
+	memset(t, 0, sizeof(*t));
+	t->tid = tid;
+	return t;
+}
+
+static void thread_del(pid_t tid)
+{
+	struct thread *t = thread_find(tid);
+
+	if (t)
+		*t = threads[--nr_threads];
+}
+
+/* The thread group of @tid, from /proc/TID/status; -1 if unknown. */
+static pid_t tgid_of(pid_t tid)
+{
+	char path[64], line[256];
+	pid_t tgid = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
+}
+
+static void forward_signal(int sig)
+{
+	if (child_pid > 0)
+		kill(child_pid, sig);
+}
+
+static int is_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
+	       sig == SIGTTOU;
+}
+
+struct result {
+	int have_row;
+	unsigned long long v[TRACER_NR_COUNTERS];
+	char comm[64];
+	int status;		/* tracer's exit status */
+	int signal;		/* killed by this signal, or 0 */
+};
+
+/* At an exit stop: the row of @pid as it is now. */
+static void read_row(pid_t pid, struct result *res)
+{
+	struct tracer_table t;
+	struct tracer_row *row;
+
+	if (tracer_read_table(&t, 0))
+		return;
+	row = tracer_find_row(&t, pid);
+	if (row) {
+		memcpy(res->v, row->v, sizeof(res->v));
+		res->have_row = 1;
+		tracer_comm(pid, res->comm, sizeof(res->comm));
+	} else {
+		res->have_row = 0;
+	}
+	tracer_table_free(&t);
+}
+
+static void resume(pid_t tid, int sig)
+{
+	/* ESRCH: the thread was killed meanwhile (SIGKILL); its exit follows. */
+	ptrace(PTRACE_CONT, tid, NULL, (void *)(long)sig);
+}
+
+/* Runs the tracee until the process is gone; fills res->status. */
+static void trace_loop(pid_t pid, struct result *res)
+{
+	for (;;) {
+		unsigned long msg;
+		struct thread *t;
+		int st, sig, event;
+		pid_t tid = waitpid(-1, &st, __WALL);
+
+		if (tid < 0) {
+			if (errno == EINTR)
+				continue;
+			errmsg("waitpid: %s", strerror(errno));
+			res->status = 1;
+			return;
+		}
+		if (WIFEXITED(st) || WIFSIGNALED(st)) {
+			if (tid != pid) {
+				thread_del(tid);
+				continue;
+			}
+			/* The leader is reported after every other thread. */
+			if (WIFEXITED(st)) {
+				res->status = WEXITSTATUS(st);
+			} else {
+				res->signal = WTERMSIG(st);
+				res->status = 128 + res->signal;
+			}
+			return;
+		}
+		if (!WIFSTOPPED(st))
+			continue;
+		sig = WSTOPSIG(st);
+		event = st >> 16;
+		t = thread_add(tid);
+		switch (event) {
+		case PTRACE_EVENT_EXIT:
+			read_row(pid, res);
+			resume(tid, 0);
+			continue;
+		case PTRACE_EVENT_CLONE:
+			if (!ptrace(PTRACE_GETEVENTMSG, tid, NULL, &msg)) {
+				struct thread *nt = thread_add((pid_t)msg);
+
+				if (tgid_of((pid_t)msg) != pid)
+					nt->detach = 1;
+			}
+			resume(tid, 0);
+			continue;
+		case PTRACE_EVENT_EXEC:
+			/* A non-leader's exec: it took the leader's ID. */
+			if (!ptrace(PTRACE_GETEVENTMSG, tid, NULL, &msg) &&
+			    (pid_t)msg != tid)
+				thread_del((pid_t)msg);
+			resume(tid, 0);
+			continue;
+		case 0:
+			break;
+		default:
+			resume(tid, 0);
+			continue;
+		}
+		if (!t->stopped_once && sig == SIGSTOP) {
+			/* The SIGSTOP that starts every newly attached thread. */
+			t->stopped_once = 1;
+			if (t->detach) {
+				ptrace(PTRACE_DETACH, tid, NULL, NULL);
+				thread_del(tid);
+			} else {
+				resume(tid, 0);
+			}
+			continue;
+		}
+		t->stopped_once = 1;
+		if (is_stop_signal(sig)) {
+			siginfo_t si;
+
+			/* No siginfo: a group-stop, not a signal to deliver. */
+			if (ptrace(PTRACE_GETSIGINFO, tid, NULL, &si) &&
+			    errno == EINVAL) {
+				resume(tid, 0);
+				continue;
+			}
+		}
+		resume(tid, sig);
+	}
+}
+
+static void print_command(FILE *f, char **cmd)
+{
+	int i;
+
+	for (i = 0; cmd[i]; i++)
+		fprintf(f, "%s%s", i ? " " : "", cmd[i]);
+}
+
+static void print_human(FILE *f, pid_t pid, char **cmd,
+			const struct result *res)
+{
+	int i;
+
+	fprintf(f, "\n tracer counters for '");
+	print_command(f, cmd);
+	fprintf(f, "' (PID %d, %s):\n\n", pid, res->comm);
+	for (i = 0; i < TRACER_NR_COUNTERS; i++) {
+		char b[32];
+
+		if (i == T_KMALLOC_MEM || i == T_KFREE_MEM) {
+			fmt_bytes(res->v[i], b, sizeof(b));
+			fprintf(f, " %14s  %-12s (%llu bytes)\n", b,
+				tracer_counter_names[i], res->v[i]);
+		} else {
+			fprintf(f, " %14llu  %s\n", res->v[i],
+				tracer_counter_names[i]);
+		}
+	}
+	if (res->signal)
+		fprintf(f, "\n killed by signal %d (SIG%s), exit status %d\n\n",
+			res->signal, sigabbrev_np(res->signal) ?: "?",
+			res->status);
+	else
+		fprintf(f, "\n exit status %d\n\n", res->status);
+}
+
+static void print_json(FILE *f, pid_t pid, char **cmd,
+		       const struct result *res, const struct tracer_health *h)
+{
+	int i;
+
+	fprintf(f, "{\"pid\": %d, \"comm\": ", pid);
+	fmt_json_string(f, res->comm);
+	fputs(", \"command\": [", f);
+	for (i = 0; cmd[i]; i++) {
+		if (i)
+			fputs(", ", f);
+		fmt_json_string(f, cmd[i]);
+	}
+	fprintf(f, "], \"exit_status\": %d, \"signal\": ", res->status);
+	if (res->signal)
+		fprintf(f, "%d", res->signal);
+	else
+		fputs("null", f);
+	fputs(", ", f);
+	fmt_json_counters(f, res->v);
+	fputs(", ", f);
+	fmt_health_json(f, h);
+	fputs("}\n", f);
+}
+
+static void run_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: tracer run [--json] [-o FILE] [--] CMD [ARGS...]\n"
+		"\n"
+		"Run CMD monitored from its first instruction; when it exits, print\n"
+		"the counters of its process (all its threads; not the processes it\n"
+		"forks) on standard error, or in FILE with -o.  --json prints one\n"
+		"JSON object.  tracer exits with CMD's exit status (128+N if a\n"
+		"signal N killed it).  Needs /dev/tracer (root or group tracer).\n");
+}
+
+int cmd_run(int argc, char **argv)
+{
+	const char *out_path = NULL;
+	struct result res;
+	struct tracer_health h;
+	struct sigaction sa;
+	int i, json = 0, fd, errpipe[2], st, child_errno = 0;
+	char **cmd;
+	FILE *out = stderr;
+	pid_t pid;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			i++;
+			break;
+		} else if (!strcmp(argv[i], "--json")) {
+			json = 1;
+		} else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+			out_path = argv[++i];
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			run_usage(stdout);
+			return 0;
+		} else if (argv[i][0] == '-') {
+			errmsg("run: unknown option '%s'", argv[i]);
+			return 2;
+		} else {
+			break;
+		}
+	}
+	if (i >= argc) {
+		run_usage(stderr);
+		return 2;
+	}
+	cmd = argv + i;
+	if (out_path) {
+		out = fopen(out_path, "we");
+		if (!out) {
+			errmsg("%s: %s", out_path, strerror(errno));
+			return 1;
+		}
+	}
+	fd = tracer_dev_open();
+	if (fd < 0)
+		return 1;
+	if (pipe2(errpipe, O_CLOEXEC)) {
+		errmsg("pipe: %s", strerror(errno));
+		return 1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		errmsg("fork: %s", strerror(errno));
+		return 1;
+	}
+	if (pid == 0) {
+		int e;
+
+		close(errpipe[0]);
+		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) == 0) {
+			raise(SIGSTOP);
+			execvp(cmd[0], cmd);
+		}
+		e = errno;
+		if (write(errpipe[1], &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(errpipe[1]);
+	child_pid = pid;
+	if (waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st)) {
+		errmsg("cannot start '%s' under ptrace", cmd[0]);
+		return 1;
+	}
+	if (tracer_dev_ioctl(fd, 1, pid)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+		return 1;
+	}
+	close(fd);
+	if (ptrace(PTRACE_SETOPTIONS, pid, NULL,
+		   (void *)(long)(PTRACE_O_TRACEEXIT | PTRACE_O_TRACECLONE |
+				  PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL))) {
+		errmsg("ptrace: %s", strerror(errno));
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+		return 1;
+	}
+	/* The terminal sends SIGINT/SIGQUIT to CMD too: outlive it. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	sa.sa_handler = forward_signal;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	memset(&res, 0, sizeof(res));
+	snprintf(res.comm, sizeof(res.comm), "?");
+	thread_add(pid)->stopped_once = 1;
+	resume(pid, 0);
+	trace_loop(pid, &res);
+	free(threads);
+
+	if (read(errpipe[0], &child_errno, sizeof(child_errno)) ==
+	    sizeof(child_errno)) {
+		errmsg("cannot run '%s': %s", cmd[0], strerror(child_errno));
+		return child_errno == ENOENT ? 127 : 126;
+	}
+	close(errpipe[0]);
+	tracer_read_health(&h);
+	if (!res.have_row) {
+		errmsg("no counters for PID %d: its row was gone at its exit (removed with tracer remove?)",
+		       pid);
+	} else if (json) {
+		print_json(out, pid, cmd, &res, &h);
+	} else {
+		print_human(out, pid, cmd, &res);
+	}
+	if (out != stderr && fclose(out))
+		errmsg("%s: %s", out_path, strerror(errno));
+	tracer_warn_incomplete(&h);
+	return res.status;
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Output: the table people read and the JSON programs read. */
+#include <string.h>
+
+#include "tracer.h"
+
+/* 512 B, 1.2 KiB, 3.4 MiB, ... (binary units, one decimal). */
+void fmt_bytes(unsigned long long v, char *buf, size_t len)
+{
+	static const char *const units[] = {
+		"KiB", "MiB", "GiB", "TiB", "PiB", "EiB",
+	};
+	long double x = v;
+	int u = -1;
+
+	if (v < 1024) {
+		snprintf(buf, len, "%llu B", v);
+		return;
+	}
+	while (x >= 1024 && u < 5) {
+		x /= 1024;
+		u++;
+	}
+	/* 1023.96 KiB would print as "1024.0 KiB": say 1.0 MiB instead. */
+	if (x >= 1023.95L && u < 5) {
+		x /= 1024;
+		u++;
+	}
+	snprintf(buf, len, "%.1Lf %s", x, units[u]);
+}
+
+static int is_mem(int i)
+{
+	return i == T_KMALLOC_MEM || i == T_KFREE_MEM;
+}
+
+void fmt_table(FILE *f, const struct tracer_table *t)
+{
+	size_t r;
+	int i;
+
+	fprintf(f, "%-8s %-16s", "PID", "COMM");
+	for (i = 0; i < TRACER_NR_COUNTERS; i++)
+		fprintf(f, " %*s", is_mem(i) ? 11 : 10, tracer_counter_names[i]);
+	fputc('\n', f);
+	for (r = 0; r < t->n; r++) {
+		const struct tracer_row *row = &t->rows[r];
+		char comm[sizeof(row->comm)];
+		size_t c;
+
+		/* A comm may hold any byte: no control codes on a terminal. */
+		for (c = 0; row->comm[c] && c < sizeof(comm) - 1; c++)
+			comm[c] = (unsigned char)row->comm[c] < 0x20 ||
+				  (unsigned char)row->comm[c] == 0x7f ?
+				  '?' : row->comm[c];
+		comm[c] = '\0';
+		fprintf(f, "%-8d %-16s", row->pid, comm);
+		for (i = 0; i < TRACER_NR_COUNTERS; i++) {
+			char b[32];
+
+			if (is_mem(i)) {
+				fmt_bytes(row->v[i], b, sizeof(b));
+				fprintf(f, " %11s", b);
+			} else {
+				fprintf(f, " %10llu", row->v[i]);
+			}
+		}
+		fputc('\n', f);
+	}
+}
+
+/*
+ * A JSON string.  A comm is bytes, not necessarily UTF-8: control bytes
+ * and bytes >= 0x80 are written as \u00XX so that the document is always
+ * valid JSON.
+ */
+void fmt_json_string(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	fputc('"', f);
+	for (; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20 || *p >= 0x7f)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+void fmt_json_counters(FILE *f, const unsigned long long *v)
+{
+	int i;
+
+	for (i = 0; i < TRACER_NR_COUNTERS; i++)
+		fprintf(f, "%s\"%s\": %llu", i ? ", " : "",
+			tracer_counter_names[i], v[i]);
+}
+
+static void json_ll(FILE *f, long long v)
+{
+	if (v < 0)
+		fputs("null", f);
+	else
+		fprintf(f, "%lld", v);
+}
+
+void fmt_health_json(FILE *f, const struct tracer_health *h)
+{
+	fputs("\"missed\": ", f);
+	json_ll(f, h->missed);
+	fputs(", \"addr_overflows\": ", f);
+	json_ll(f, h->addr_overflows);
+}
+
+void fmt_json(FILE *f, const struct tracer_table *t,
+	      const struct tracer_health *h)
+{
+	size_t r;
+
+	fputs("{\"processes\": [", f);
+	for (r = 0; r < t->n; r++) {
+		fprintf(f, "%s\n  {\"pid\": %d, \"comm\": ", r ? "," : "",
+			t->rows[r].pid);
+		fmt_json_string(f, t->rows[r].comm);
+		fputs(", ", f);
+		fmt_json_counters(f, t->rows[r].v);
+		fputc('}', f);
+	}
+	fputs(t->n ? "\n ], " : "], ", f);
+	fmt_health_json(f, h);
+	fputs("}\n", f);
+}

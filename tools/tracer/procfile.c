@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * /proc/tracer: one header line
+ *	PID kmalloc kfree kmalloc_mem kfree_mem sched up down lock unlock
+ * then one line per monitored process of 10 whitespace-separated decimal
+ * integers.  The parser is strict: anything else is an error naming the
+ * line, never a guess.  It takes a buffer and a length (the buffer need not
+ * be NUL-terminated and may hold any bytes: it is fuzzed).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tracer.h"
+
+const char *const tracer_counter_names[TRACER_NR_COUNTERS] = {
+	"kmalloc", "kfree", "kmalloc_mem", "kfree_mem", "sched", "up", "down",
+	"lock", "unlock",
+};
+
+int tracer_counter_index(const char *name)
+{
+	int i;
+
+	for (i = 0; i < TRACER_NR_COUNTERS; i++)
+		if (!strcmp(name, tracer_counter_names[i]))
+			return i;
+	return -1;
+}
+
+static int perr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Splits [p, end) into at most @max fields; returns the count or -1. */
+static int split(const char *p, const char *end, const char **start,
+		 size_t *flen, int max)
+{
+	int n = 0;
+
+	while (p < end) {
+		while (p < end && is_blank(*p))
+			p++;
+		if (p == end)
+			break;
+		if (n == max)
+			return max + 1;
+		start[n] = p;
+		while (p < end && !is_blank(*p))
+			p++;
+		flen[n] = p - start[n];
+		n++;
+	}
+	return n;
+}
+
+/* A decimal u64: 0 ok, -1 not a number, -2 too large. */
+static int parse_u64(const char *s, size_t len, unsigned long long *out)
+{
+	unsigned long long v = 0;
+	size_t i;
+
+	if (!len)
+		return -1;
+	for (i = 0; i < len; i++) {
+		unsigned int d;
+
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		d = s[i] - '0';
+		if (v > (ULLONG_MAX - d) / 10)
+			return -2;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+static int check_header(const char *p, const char *end, char *err,
+			size_t errlen)
+{
+	const char *f[TRACER_NR_COUNTERS + 1];
+	size_t fl[TRACER_NR_COUNTERS + 1];
+	int i, n = split(p, end, f, fl, TRACER_NR_COUNTERS + 1);
+
+	if (n < 1 || fl[0] != 3 || memcmp(f[0], "PID", 3))
+		return perr(err, errlen, "line 1: missing header (PID kmalloc ...)");
+	if (n != TRACER_NR_COUNTERS + 1)
+		return perr(err, errlen, "line 1: header has %d fields, expected %d",
+			    n, TRACER_NR_COUNTERS + 1);
+	for (i = 0; i < TRACER_NR_COUNTERS; i++) {
+		const char *name = tracer_counter_names[i];
+
+		if (fl[i + 1] != strlen(name) || memcmp(f[i + 1], name, fl[i + 1]))
+			return perr(err, errlen, "line 1: header field %d is not '%s'",
+				    i + 2, name);
+	}
+	return 0;
+}
+
+static int add_row(struct tracer_table *t, const struct tracer_row *r)
+{
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		struct tracer_row *rows;
+
+		if (cap > TRACER_MAX_ROWS)
+			return -1;
+		rows = realloc(t->rows, cap * sizeof(*rows));
+		if (!rows)
+			return -1;
+		t->rows = rows;
+		t->cap = cap;
+	}
+	t->rows[t->n++] = *r;
+	return 0;
+}
+
+int tracer_parse(const char *buf, size_t len, struct tracer_table *t,
+		 char *err, size_t errlen)
+{
+	const char *p = buf, *end = buf + len;
+	unsigned long line = 0;
+
+	memset(t, 0, sizeof(*t));
+	if (!len)
+		return perr(err, errlen, "empty file: no header line");
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		const char *f[TRACER_NR_COUNTERS + 1];
+		size_t fl[TRACER_NR_COUNTERS + 1];
+		struct tracer_row r;
+		unsigned long long v;
+		int i, n;
+
+		line++;
+		if (!nl) {
+			perr(err, errlen, "line %lu: truncated (no newline)", line);
+			goto fail;
+		}
+		if (memchr(p, '\0', nl - p)) {
+			perr(err, errlen, "line %lu: NUL byte", line);
+			goto fail;
+		}
+		if (line == 1) {
+			if (check_header(p, nl, err, errlen))
+				goto fail;
+			p = nl + 1;
+			continue;
+		}
+		n = split(p, nl, f, fl, TRACER_NR_COUNTERS + 1);
+		if (n != TRACER_NR_COUNTERS + 1) {
+			perr(err, errlen, "line %lu: %s%d fields, expected %d", line,
+			     n > TRACER_NR_COUNTERS + 1 ? "more than " : "",
+			     n > TRACER_NR_COUNTERS + 1 ? n - 1 : n,
+			     TRACER_NR_COUNTERS + 1);
+			goto fail;
+		}
+		memset(&r, 0, sizeof(r));
+		for (i = 0; i <= TRACER_NR_COUNTERS; i++) {
+			int rc = parse_u64(f[i], fl[i], &v);
+
+			if (rc == -1) {
+				perr(err, errlen, "line %lu: field %d is not a number",
+				     line, i + 1);
+				goto fail;
+			}
+			if (rc == -2 || (i == 0 && v > INT_MAX)) {
+				perr(err, errlen, "line %lu: field %d is too large",
+				     line, i + 1);
+				goto fail;
+			}
+			if (i == 0)
+				r.pid = (int)v;
+			else
+				r.v[i - 1] = v;
+		}
+		if (r.pid <= 0) {
+			perr(err, errlen, "line %lu: PID is 0", line);
+			goto fail;
+		}
+		if (add_row(t, &r)) {
+			perr(err, errlen, "line %lu: too many rows", line);
+			goto fail;
+		}
+		p = nl + 1;
+	}
+	return 0;
+fail:
+	tracer_table_free(t);
+	return -1;
+}
+
+void tracer_table_free(struct tracer_table *t)
+{
+	free(t->rows);
+	memset(t, 0, sizeof(*t));
+}
+
+struct tracer_row *tracer_find_row(struct tracer_table *t, int pid)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->rows[i].pid == pid)
+			return &t->rows[i];
+	return NULL;
+}
+
+/* Test hooks: TRACER_PROC, TRACER_SYSFS, TRACER_DEV name other files. */
+const char *tracer_proc_path(void)
+{
+	const char *p = getenv("TRACER_PROC");
+
+	return p && *p ? p : "/proc/tracer";
+}
+
+static const char *tracer_sysfs_path(void)
+{
+	const char *p = getenv("TRACER_SYSFS");
+
+	return p && *p ? p : "/sys/class/misc/tracer";
+}
+
+/* The whole of a file; NULL with errno set. */
+static char *slurp(const char *path, size_t *lenp)
+{
+	size_t len = 0, cap = 0;
+	char *buf = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	for (;;) {
+		ssize_t n;
+
+		if (cap - len < 4096) {
+			char *nb = realloc(buf, cap + 65536);
+
+			if (!nb) {
+				free(buf);
+				close(fd);
+				errno = ENOMEM;
+				return NULL;
+			}
+			buf = nb;
+			cap += 65536;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			free(buf);
+			close(fd);
+			errno = e;
+			return NULL;
+		}
+		if (!n)
+			break;
+		len += n;
+	}
+	close(fd);
+	*lenp = len;
+	return buf;
+}
+
+void tracer_comm(int pid, char *buf, size_t len)
+{
+	char path[64], *text;
+	size_t n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	text = slurp(path, &n);
+	if (!text || !n) {
+		snprintf(buf, len, "?");
+	} else {
+		if (text[n - 1] == '\n')
+			n--;
+		snprintf(buf, len, "%.*s", (int)n, text);
+	}
+	free(text);
+}
+
+/* Reads and parses /proc/tracer; 0, or -1 after printing why. */
+int tracer_read_table(struct tracer_table *t, int with_comm)
+{
+	const char *path = tracer_proc_path();
+	char err[256];
+	size_t len = 0, i;
+	char *buf = slurp(path, &len);
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if (!buf) {
+		if (errno == ENOENT)
+			errmsg("module not loaded: run modprobe tracer (%s is missing)",
+			       path);
+		else
+			errmsg("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = tracer_parse(buf, len, t, err, sizeof(err));
+	free(buf);
+	if (rc) {
+		errmsg("%s: unexpected format: %s", path, err);
+		return -1;
+	}
+	for (i = 0; with_comm && i < t->n; i++)
+		tracer_comm(t->rows[i].pid, t->rows[i].comm,
+			    sizeof(t->rows[i].comm));
+	return 0;
+}
+
+static long long read_stat(const char *name)
+{
+	char path[512], *text;
+	unsigned long long v;
+	size_t n = 0;
+	long long ret = -1;
+
+	snprintf(path, sizeof(path), "%s/%s", tracer_sysfs_path(), name);
+	text = slurp(path, &n);
+	if (text && n && text[n - 1] == '\n')
+		n--;
+	if (text && !parse_u64(text, n, &v) && v <= LLONG_MAX)
+		ret = (long long)v;
+	free(text);
+	return ret;
+}
+
+void tracer_read_health(struct tracer_health *h)
+{
+	h->missed = read_stat("missed");
+	h->addr_overflows = read_stat("addr_overflows");
+}
+
+void tracer_warn_incomplete(const struct tracer_health *h)
+{
+	if (h->missed > 0 && h->addr_overflows > 0)
+		errmsg("warning: numbers are incomplete: %lld events missed, %lld allocations not recorded (raise the module parameters maxactive and addr_table_size)",
+		       h->missed, h->addr_overflows);
+	else if (h->missed > 0)
+		errmsg("warning: numbers are incomplete: %lld events missed (raise the module parameter maxactive)",
+		       h->missed);
+	else if (h->addr_overflows > 0)
+		errmsg("warning: numbers are incomplete: %lld allocations not recorded, their kfree counted 0 bytes (raise the module parameter addr_table_size)",
+		       h->addr_overflows);
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * tracer: the command-line front end of the tracer kernel module.
+ * Shared declarations of its parts.
+ */
+#ifndef TRACER_CLI_H
+#define TRACER_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define TRACER_NR_COUNTERS 9
+enum tracer_counter {
+	T_KMALLOC, T_KFREE, T_KMALLOC_MEM, T_KFREE_MEM, T_SCHED, T_UP, T_DOWN,
+	T_LOCK, T_UNLOCK,
+};
+extern const char *const tracer_counter_names[TRACER_NR_COUNTERS];
+
+/* Refuse tables larger than this many rows (a sanity bound, not a limit). */
+#define TRACER_MAX_ROWS (1u << 22)
+
+struct tracer_row {
+	int pid;
+	unsigned long long v[TRACER_NR_COUNTERS];
+	char comm[64];
+};
+
+struct tracer_table {
+	struct tracer_row *rows;
+	size_t n, cap;
+};
+
+/* procfile.c: /proc/tracer, parsed strictly. */
+int tracer_parse(const char *buf, size_t len, struct tracer_table *t,
+		 char *err, size_t errlen);
+void tracer_table_free(struct tracer_table *t);
+const char *tracer_proc_path(void);
+int tracer_read_table(struct tracer_table *t, int with_comm);
+struct tracer_row *tracer_find_row(struct tracer_table *t, int pid);
+void tracer_comm(int pid, char *buf, size_t len);
+int tracer_counter_index(const char *name);
+
+/* Completeness: /sys/class/misc/tracer/{missed,addr_overflows}. */
+struct tracer_health {
+	long long missed;		/* -1: unknown */
+	long long addr_overflows;	/* -1: unknown */
+};
+void tracer_read_health(struct tracer_health *h);
+void tracer_warn_incomplete(const struct tracer_health *h);
+
+/* format.c */
+void fmt_bytes(unsigned long long v, char *buf, size_t len);
+void fmt_table(FILE *f, const struct tracer_table *t);
+void fmt_json_string(FILE *f, const char *s);
+void fmt_json_counters(FILE *f, const unsigned long long *v);
+void fmt_json(FILE *f, const struct tracer_table *t,
+	      const struct tracer_health *h);
+void fmt_health_json(FILE *f, const struct tracer_health *h);
+
+/* device.c: /dev/tracer. */
+const char *tracer_dev_path(void);
+int tracer_dev_open(void);	/* fd, or -1 after printing why */
+int tracer_dev_ioctl(int fd, int add, int pid);	/* 0, or -1 after printing */
+const char *tracer_open_error(int err);
+
+/* main.c */
+extern const char *progname;
+void errmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int parse_pid(const char *s, int *pid);
+
+int cmd_add(int argc, char **argv);
+int cmd_remove(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+
+#endif /* TRACER_CLI_H */
