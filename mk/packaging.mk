@@ -7,8 +7,10 @@
 #                         dkms add/build/install them (root; for the kernel
 #                         KERNELRELEASE, the running one by default)
 #   make uninstall        dkms remove --all and delete what install added
-#   make deb              build/tracer-dkms_$(VERSION)_all.deb
-#   make rpm              build/tracer-dkms-$(VERSION)-1.noarch.rpm
+#   make deb              build/tracer-dkms_$(VERSION)_all.deb and
+#                         build/tracer-utils_$(VERSION)_<arch>.deb
+#   make rpm              build/tracer-dkms-$(VERSION)-1.noarch.rpm and
+#                         build/tracer-$(VERSION)-1.<arch>.rpm (the command)
 #   make check-packages   tests/packages/run: build, lint, install in a
 #                         Debian 12 chroot, boot both kernels in QEMU
 #
@@ -70,25 +72,31 @@ pkg-stage:
 	fi
 
 deb: check-version
-	$(call pkg_need,debhelper dh-dkms dkms dpkg-dev fakeroot)
+	$(call pkg_need,debhelper dh-dkms dkms dpkg-dev fakeroot gcc libc6-dev make)
 	$(MAKE) --no-print-directory pkg-stage
 	cd $(PKG_STAGE) && dpkg-buildpackage -us -uc -b
 	cp $(PKG_BUILD)/stage/tracer-dkms_$(VERSION)_all.deb \
+	   $(PKG_BUILD)/stage/tracer-utils_$(VERSION)_*.deb \
+	   $(PKG_BUILD)/stage/tracer-utils-dbgsym_$(VERSION)_*.deb \
 	   $(PKG_BUILD)/stage/tracer_$(VERSION)_*.buildinfo \
 	   $(PKG_BUILD)/stage/tracer_$(VERSION)_*.changes $(PKG_BUILD)/
-	@echo "built $(PKG_BUILD)/tracer-dkms_$(VERSION)_all.deb"
+	@echo "built $(PKG_BUILD)/tracer-dkms_$(VERSION)_all.deb $$(ls $(PKG_BUILD)/tracer-utils_$(VERSION)_*.deb)"
 
 rpm: check-version
-	$(call pkg_need,rpm)
+	$(call pkg_need,rpm gcc libc6-dev make)
 	$(MAKE) --no-print-directory pkg-stage
 	rm -rf $(PKG_RPMTOP)
 	mkdir -p $(PKG_RPMTOP)/SOURCES
 	tar -C $(PKG_BUILD)/stage -czf $(PKG_RPMTOP)/SOURCES/tracer-$(VERSION).tar.gz \
 	    --owner=0 --group=0 tracer-$(VERSION)
-	rpmbuild -bb --define "_topdir $(PKG_RPMTOP)" \
+	@# On a dpkg system rpm's database knows nothing of the installed gcc
+	@# and make (BuildRequires of the command): pkg_need installed them.
+	rpmbuild -bb $(if $(wildcard /var/lib/dpkg/status),--nodeps) \
+	    --define "_topdir $(PKG_RPMTOP)" \
 	    --define "tracer_version $(VERSION)" rpm/tracer-dkms.spec
 	cp $(PKG_RPMTOP)/RPMS/noarch/tracer-dkms-$(VERSION)-*.noarch.rpm $(PKG_BUILD)/
-	@echo "built $$(ls $(PKG_BUILD)/tracer-dkms-$(VERSION)-*.noarch.rpm)"
+	cp $(PKG_RPMTOP)/RPMS/*/tracer-$(VERSION)-*.rpm $(PKG_BUILD)/
+	@echo "built $$(ls $(PKG_BUILD)/tracer-dkms-$(VERSION)-*.noarch.rpm $(PKG_BUILD)/tracer-$(VERSION)-*.rpm)"
 
 # Install from this source tree through DKMS (as root).
 install:
