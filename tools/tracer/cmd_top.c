@@ -82,7 +82,7 @@ static void top_usage(FILE *f)
 int cmd_top(int argc, char **argv)
 {
 	struct tracer_table prev, cur;
-	struct tracer_health h;
+	struct tracer_health h, warned = { 0, 0 };
 	const char *sort_name = "sched";
 	double delay = 1.0, t0, t1;
 	long iters = -1, k;
@@ -169,7 +169,12 @@ int cmd_top(int argc, char **argv)
 		prev = cur;
 		t0 = t1;
 		tracer_read_health(&h);
-		tracer_warn_incomplete(&h);
+		/* Once, and again only when the numbers grow. */
+		if (h.missed != warned.missed ||
+		    h.addr_overflows != warned.addr_overflows) {
+			tracer_warn_incomplete(&h);
+			warned = h;
+		}
 	}
 	tracer_table_free(&prev);
 	return 0;
