@@ -27,7 +27,7 @@ enum tt_op {
 	TT_KMALLOC_ARRAY, TT_KMALLOC_ZERO, TT_KMALLOC_CONST,
 	TT_KMALLOC_NODE_CONST, TT_KMALLOC_LARGE_CONST,
 	TT_KMALLOC_LARGE_NODE_CONST, TT_KFREE, TT_KFREE_NULL, TT_SCHED,
-	TT_UPDOWN, TT_LOCK, TT_CONTEND, TT_NR_OPS
+	TT_UPDOWN, TT_LOCK, TT_CONTEND, TT_RECYCLE, TT_NR_OPS
 };
 
 static const char *const tt_op_names[TT_NR_OPS] = {
@@ -35,7 +35,7 @@ static const char *const tt_op_names[TT_NR_OPS] = {
 	"kmalloc_array", "kmalloc_zero", "kmalloc_const",
 	"kmalloc_node_const", "kmalloc_large_const",
 	"kmalloc_large_node_const", "kfree", "kfree_null", "sched",
-	"updown", "lock", "contend",
+	"updown", "lock", "contend", "recycle",
 };
 
 struct tt_step {
@@ -58,6 +58,7 @@ struct tt_blocks {
 /* Everything a run touches, allocated before the run starts. */
 struct tt_context {
 	struct tt_blocks blocks;
+	unsigned int reused;	/* "recycle" got the address it freed */
 	struct mutex mutex;		/* private: never contended */
 	struct semaphore sem;
 };
@@ -75,6 +76,7 @@ struct tt_worker {
 struct tt_file {
 	struct mutex lock;		/* serialises commands on one file */
 	char reply[64];
+	bool ran;		/* an ioctl run happened: reply with reused */
 	struct tt_context ctx;
 };
 
@@ -148,6 +150,28 @@ static void tt_busy_wait_us(unsigned int us)
 		ndelay(NSEC_PER_USEC);
 }
 
+/*
+ * Free the oldest @count blocks and allocate @size bytes in their place,
+ * keeping the new blocks: on one CPU, slab hands the freed address back.
+ */
+static int tt_recycle(struct tt_context *ctx, const struct tt_step *s)
+{
+	struct tt_blocks *b = &ctx->blocks;
+	unsigned int i;
+	void *old, *new;
+
+	for (i = 0; i < s->count && b->head != b->tail; i++) {
+		old = b->ptr[b->head++ % TT_MAX_BLOCKS];
+		kfree(old);
+		new = kmalloc(s->size, GFP_KERNEL);
+		if (!new)
+			return -ENOMEM;
+		ctx->reused += new == old;
+		b->ptr[b->tail++ % TT_MAX_BLOCKS] = new;
+	}
+	return 0;
+}
+
 static int tt_run_step(const struct tt_step *s, struct tt_context *ctx)
 {
 	unsigned int i;
@@ -157,6 +181,8 @@ static int tt_run_step(const struct tt_step *s, struct tt_context *ctx)
 		tt_free_oldest(&ctx->blocks, s->count);
 		return 0;
 	}
+	if (s->op == TT_RECYCLE)
+		return tt_recycle(ctx, s);
 	for (i = 0; i < s->count; i++) {
 		switch (s->op) {
 		case TT_KFREE_NULL:
@@ -244,7 +270,8 @@ static void tt_sleep_until(struct tt_worker *w, bool *flag,
 {
 	for (;;) {
 		set_current_state(TASK_IDLE);
-		if (READ_ONCE(*flag))
+		/* "stop" also ends the wait for "go": the worker never ran. */
+		if (READ_ONCE(*flag) || READ_ONCE(w->stop))
 			break;
 		if (waits)
 			WRITE_ONCE(*waits, *waits + 1);
@@ -260,7 +287,8 @@ static int tt_worker_fn(void *data)
 	struct tt_worker *w = data;
 
 	tt_sleep_until(w, &w->go, NULL);
-	w->err = tt_run(&w->program, &w->ctx);
+	if (!READ_ONCE(w->stop))
+		w->err = tt_run(&w->program, &w->ctx);
 	WRITE_ONCE(w->finished, true);
 	tt_sleep_until(w, &w->stop, &w->post_waits);
 	tt_free_oldest(&w->ctx.blocks, TT_MAX_BLOCKS);
@@ -416,6 +444,8 @@ static ssize_t tt_read(struct file *file, char __user *buf, size_t len,
 	ssize_t ret;
 
 	mutex_lock(&f->lock);
+	if (READ_ONCE(f->ran))
+		snprintf(f->reply, sizeof(f->reply), "%u\n", f->ctx.reused);
 	ret = simple_read_from_buffer(buf, len, ppos, f->reply,
 				      strlen(f->reply));
 	mutex_unlock(&f->lock);
@@ -438,7 +468,10 @@ static long tt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	err = tt_parse(run.program, &program);
 	if (err)
 		return err;
-	return tt_run(&program, &f->ctx);
+	/* No lock here: it would be counted.  tt_read() makes the reply. */
+	err = tt_run(&program, &f->ctx);
+	WRITE_ONCE(f->ran, true);
+	return err;
 }
 
 static const struct proc_ops tt_proc_ops = {

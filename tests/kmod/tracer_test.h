@@ -17,6 +17,9 @@
  *   lock           mutex_lock() then mutex_unlock(), @count times
  *   contend        the same on a mutex shared by all workers, held for a
  *                  while, so that callers sleep inside mutex_lock()
+ *   recycle        free the oldest @count blocks, allocating @size bytes in
+ *                  place of each; after an ioctl run, a read of the file
+ *                  says how many new blocks got the address just freed
  * Blocks still held when a worker stops are freed then.
  *
  * /proc/tracer_test takes commands written as text; a read returns the

@@ -10,7 +10,8 @@
 
 #include "suite.h"
 
-static int passed, failed;
+static int passed, failed, skipped;
+static char only[64];	/* tracer.only=WORD on the kernel command line */
 static long last_missed;
 
 static double now(void)
@@ -28,9 +29,14 @@ static void run_group(const struct test *tests)
 		long missed;
 		int err;
 
+		if (*only && !strstr(tests->name, only))
+			continue;
 		fail_reason[0] = '\0';
 		err = tests->fn();
-		if (err) {
+		if (err > 0) {
+			skipped++;
+			printf("skip - %s: %s\n", tests->name, fail_reason);
+		} else if (err) {
 			failed++;
 			printf("FAIL - %s: %s\n", tests->name, fail_reason);
 		} else {
@@ -47,11 +53,21 @@ static void run_group(const struct test *tests)
 
 int main(int argc, char **argv)
 {
+	FILE *cmdline = fopen("/proc/cmdline", "re");
+	char line[1024] = "", *p;
+
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (cmdline && fgets(line, sizeof(line), cmdline) &&
+	    (p = strstr(line, "tracer.only=")))
+		sscanf(p + 12, "%63[^ \n]", only);
+	if (cmdline)
+		fclose(cmdline);
 	run_group(process_tests);
 	run_group(module_tests);
 	run_group(oracle_tests);
+	run_group(security_tests);
+	run_group(stress_tests);
 	run_group(lifecycle_tests);
-	printf("%d passed, %d failed\n", passed, failed);
+	printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
 	return failed ? 1 : 0;
 }

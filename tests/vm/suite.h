@@ -26,6 +26,8 @@ struct row {
 
 /* Test bookkeeping: a test returns 0 or fails with fail(...) (returns -1). */
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A test that cannot prove anything on this kernel: returns 1. */
+int skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern char fail_reason[1024];
 
@@ -67,6 +69,7 @@ struct trace_event {
 	unsigned long long ptr, bytes;
 };
 int tfs_write(const char *file, const char *text, int flags);
+void trace_parse_reset(void);
 int parse_trace_line(const char *line, struct trace_event *ev);
 void size_map_clear(void);
 void charge_event(const struct trace_event *ev, struct counts *c);
@@ -80,6 +83,6 @@ struct test {
 	int (*fn)(void);
 };
 extern const struct test module_tests[], process_tests[], oracle_tests[],
-	lifecycle_tests[];
+	lifecycle_tests[], security_tests[], stress_tests[];
 
 #endif

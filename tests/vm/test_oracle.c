@@ -128,6 +128,7 @@ static int count_trace(struct counts *c, struct oracle_stats *st)
 
 	memset(c, 0, sizeof(*c));
 	size_map_clear();
+	trace_parse_reset();
 	if (!f)
 		return fail("cannot open the trace");
 	while (fgets(line, sizeof(line), f)) {

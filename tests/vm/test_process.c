@@ -3,7 +3,9 @@
  * User-space processes: the error codes, exit, PID reuse, threads counted
  * under their process, unmonitored processes, and 32-bit callers.
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -383,6 +385,80 @@ static int test_compat_ioctl(void)
 	return 0;
 }
 
+/* KASAN's quarantine delays reuse, so slab never hands an address back. */
+static int kernel_has_kasan(void)
+{
+	return !system("dmesg | grep -q KernelAddressSanitizer");
+}
+
+/*
+ * A stale size is never reused: a monitored process allocates blocks (the
+ * table records their sizes), an unmonitored process sharing its open file
+ * frees them and allocates others in their place (slab gives the same
+ * addresses back on one CPU), and the monitored process frees those: it
+ * must be charged 0 bytes, since their allocation was not seen.
+ */
+static int test_no_stale_size(void)
+{
+	int fd = tt_open_run(), go[2], status, err;
+	struct counts before, after, want = { { 0 } };
+	cpu_set_t cpu0;
+	char c, reply[32] = "";
+	long reused;
+	pid_t child;
+
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	if (fd < 0 || pipe(go) || sched_setaffinity(0, sizeof(cpu0), &cpu0))
+		return fail("setup: %s", strerror(errno));
+	child = fork();
+	if (child == 0) {
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1 || tt_run(fd, "kmalloc=40:200"))
+			_exit(1);
+		if (read(go[0], &c, 1) != 1 || tt_run(fd, "kfree=40"))
+			_exit(1);
+		while (read(go[0], &c, 1) > 0)	/* until the reading is done */
+			;
+		_exit(0);
+	}
+	err = tracer_add(child);
+	if (!err && find_row(child, &before) != 1)
+		err = ENOENT;
+	if (err || write(go[1], "a", 1) != 1)
+		return fail("add: %s", strerror(err));
+	close(go[0]);
+	usleep(300000);		/* the child allocates */
+	err = tt_run(fd, "recycle=40:200");
+	if (err || pread(fd, reply, sizeof(reply) - 1, 0) <= 0)
+		return fail("recycle: %s", strerror(err));
+	reused = strtol(reply, NULL, 10);
+	if (write(go[1], "f", 1) != 1)
+		return fail("pipe");
+	usleep(300000);		/* the child frees */
+	err = find_row(child, &after);
+	close(go[1]);
+	waitpid(child, &status, 0);
+	close(fd);
+	if (err != 1 || !WIFEXITED(status) || WEXITSTATUS(status))
+		return fail("the child's runs failed");
+	if (reused < 1 && kernel_has_kasan())
+		return skip("KASAN quarantines freed blocks: no address comes back");
+	if (reused < 1)
+		return fail("no address came back: the test proves nothing");
+	note("stale sizes: %ld of 40 addresses reused by an unmonitored process",
+	     reused);
+	want.v[C_KMALLOC] = 40;
+	want.v[C_KMALLOC_MEM] = 40 * 200;
+	want.v[C_KFREE] = 40;
+	for (int i = 0; i < NR_COLS; i++)
+		after.v[i] -= before.v[i];
+	/* Pipe reads and exits may schedule and lock: those are not checked. */
+	return compare_counts("monitored frees of recycled blocks", &after,
+			      &want, 1u << C_SCHED | 1u << C_LOCK |
+			      1u << C_UNLOCK | 1u << C_UP | 1u << C_DOWN);
+}
+
 const struct test process_tests[] = {
 	{ "/dev/tracer is 10:42, /proc/tracer is 0444", test_device_node },
 	{ "/proc/tracer header", test_header },
@@ -392,5 +468,6 @@ const struct test process_tests[] = {
 	{ "4 threads counted under the leader's PID", test_threads_counted_under_leader },
 	{ "an unmonitored process never shows up", test_unmonitored_never_shows },
 	{ "32-bit callers through compat_ioctl", test_compat_ioctl },
+	{ "kfree never charges a stale size", test_no_stale_size },
 	{ NULL, NULL }
 };

@@ -62,8 +62,21 @@ static unsigned long long field(const char *line, const char *name,
 }
 
 /*
- * "  comm-PID  [cpu] flags  time: event: args".  The third flag character
- * is '.' in task context ('h', 's', 'H', 'z', 'Z' for interrupts).
+ * Which flag character tells hardirq/softirq/NMI context: the header draws
+ * one "=>" line per character, and PREEMPT_RT kernels insert a
+ * need-resched-lazy character before it.
+ */
+static int flag_lines, irq_flag = 2;
+
+void trace_parse_reset(void)
+{
+	flag_lines = 0;
+	irq_flag = 2;
+}
+
+/*
+ * "  comm-PID  [cpu] flags  time: event: args".  The interrupt flag
+ * character is '.' in task context ('h', 's', 'H', 'z', 'Z' otherwise).
  */
 int parse_trace_line(const char *line, struct trace_event *ev)
 {
@@ -71,6 +84,11 @@ int parse_trace_line(const char *line, struct trace_event *ev)
 	char flags[16];
 
 	memset(ev, 0, sizeof(*ev));
+	if (line[0] == '#' && strstr(line, "=> ")) {
+		if (strstr(line, "hardirq/softirq"))
+			irq_flag = flag_lines;
+		flag_lines++;
+	}
 	if (line[0] == '#' || !bracket)
 		return -1;
 	for (dash = bracket; dash > line && *dash != '-'; dash--)
@@ -78,7 +96,7 @@ int parse_trace_line(const char *line, struct trace_event *ev)
 	ev->pid = atoi(dash + 1);
 	if (sscanf(bracket + 2, "%15s %*s %63s", flags, ev->name) != 2)
 		return -1;
-	ev->task_ctx = strlen(flags) > 2 && flags[2] == '.';
+	ev->task_ctx = (int)strlen(flags) > irq_flag && flags[irq_flag] == '.';
 	if (!strcmp(ev->name, "kmalloc:") || !strcmp(ev->name, "kfree:")) {
 		const char *end;
 
@@ -209,6 +227,7 @@ int kernel_calls_end(const pid_t *pids, int n, struct counts *extra)
 	tfs_write("tracing_on", "0", O_TRUNC);
 	memset(extra, 0, n * sizeof(*extra));
 	size_map_clear();
+	trace_parse_reset();
 	f = fopen(TRACEFS "trace", "re");
 	while (f && fgets(line, sizeof(line), f)) {
 		if (parse_trace_line(line, &ev) ||

@@ -30,6 +30,16 @@ int fail(const char *fmt, ...)
 	return -1;
 }
 
+int skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(fail_reason, sizeof(fail_reason), fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
 void note(const char *fmt, ...)
 {
 	va_list ap;
