@@ -46,6 +46,9 @@ int compare_counts(const char *what, const struct counts *got,
 		   const struct counts *want, unsigned int skip_mask);
 long read_long_file(const char *path);
 int write_file(const char *path, const char *text);
+int write_file_flags(const char *path, const char *text, int flags);
+pid_t sleeper(int *fd_w);
+int check_worker(const char *what, const char *program);
 
 /* The test module: kernel-thread workers and in-context runs. */
 pid_t tt_spawn(const char *program);

@@ -51,8 +51,8 @@ static int exists(const char *path)
 
 static int test_rmmod_insmod(void)
 {
-	int i, w, err;
 	pid_t pid;
+	int i;
 
 	for (i = 0; i < 5; i++) {
 		/* A monitored process while unloading: freed with the rest. */
@@ -74,23 +74,8 @@ static int test_rmmod_insmod(void)
 			return fail("cycle %d: nothing after insmod", i);
 	}
 	/* The last load counts exactly. */
-	pid = tt_spawn("kmalloc=7:33,kfree=7,lock=4,updown=2,sched=3");
-	if (pid <= 0 || (err = tracer_add(pid)))
-		return fail("after reload: cannot add a worker");
-	tt_go(pid);
-	w = tt_wait(pid);
-	{
-		struct counts got, want;
-
-		expect_program("kmalloc=7:33,kfree=7,lock=4,updown=2,sched=3",
-			       &want);
-		want.v[C_SCHED] += w;
-		err = find_row(pid, &got) == 1 ?
-		      compare_counts("after reload", &got, &want, 0) :
-		      fail("after reload: no row");
-	}
-	tt_stop(pid);
-	return err;
+	return check_worker("after reload",
+			    "kmalloc=7:33,kfree=7,lock=4,updown=2,sched=3");
 }
 
 const struct test lifecycle_tests[] = {

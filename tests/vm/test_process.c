@@ -21,27 +21,6 @@
 #include "suite.h"
 #include "../../src/uapi/tracer.h"
 
-/* A child that sleeps until its pipe closes; returns its PID. */
-static pid_t sleeper(int *pipe_w)
-{
-	int p[2];
-	pid_t pid;
-	char c;
-
-	if (pipe(p))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		close(p[1]);
-		while (read(p[0], &c, 1) > 0)
-			;
-		_exit(0);
-	}
-	close(p[0]);
-	*pipe_w = p[1];
-	return pid;
-}
-
 static void end_sleeper(pid_t pid, int pipe_w)
 {
 	close(pipe_w);

@@ -15,16 +15,9 @@
 int tfs_write(const char *file, const char *text, int flags)
 {
 	char path[256];
-	int fd, err = 0;
 
 	snprintf(path, sizeof(path), "%s%s", TRACEFS, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC | flags);
-	if (fd < 0)
-		return errno;
-	if (write(fd, text, strlen(text)) < 0)
-		err = errno;
-	close(fd);
-	return err;
+	return write_file_flags(path, text, flags);
 }
 
 static const char *const kmalloc_entry_points[] = {

@@ -160,13 +160,65 @@ long read_long_file(const char *path)
 
 int write_file(const char *path, const char *text)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
+	return write_file_flags(path, text, 0);
+}
+
+int write_file_flags(const char *path, const char *text, int flags)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC | flags), err = 0;
 
 	if (fd < 0)
 		return errno;
 	if (write(fd, text, strlen(text)) < 0)
 		err = errno;
 	close(fd);
+	return err;
+}
+
+/* A child that sleeps until its pipe's write end (*@fd_w) closes. */
+pid_t sleeper(int *fd_w)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		close(p[1]);
+		while (read(p[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(p[0]);
+	*fd_w = p[1];
+	return pid;
+}
+
+/*
+ * Run @program in a new worker that is added, and compare its row with
+ * what the program must give.  Returns 0 or fails.
+ */
+int check_worker(const char *what, const char *program)
+{
+	struct counts want, got;
+	long waits;
+	pid_t pid = tt_spawn(program);
+	int err;
+
+	if (pid <= 0 || tracer_add(pid))
+		return fail("%s: cannot add a worker", what);
+	tt_go(pid);
+	waits = tt_wait(pid);
+	if (waits < 0 || expect_program(program, &want)) {
+		tt_stop(pid);
+		return fail("%s: the worker did not finish", what);
+	}
+	want.v[C_SCHED] += waits;
+	err = find_row(pid, &got) == 1 ? compare_counts(what, &got, &want, 0) :
+					fail("%s: no row", what);
+	tt_stop(pid);
 	return err;
 }
 
