@@ -198,24 +198,28 @@ pid_t sleeper(int *fd_w)
 
 /*
  * Run @program in a new worker that is added, and compare its row with
- * what the program must give.  Returns 0 or fails.
+ * what the program must give, plus the calls the kernel made in the
+ * worker's context (trace.c).  Returns 0 or fails.
  */
 int check_worker(const char *what, const char *program)
 {
-	struct counts want, got;
+	struct counts want, got, extra;
 	long waits;
 	pid_t pid = tt_spawn(program);
 	int err;
 
-	if (pid <= 0 || tracer_add(pid))
+	if (pid <= 0 || tracer_add(pid) || kernel_calls_begin(pid, pid))
 		return fail("%s: cannot add a worker", what);
 	tt_go(pid);
 	waits = tt_wait(pid);
-	if (waits < 0 || expect_program(program, &want)) {
+	if (kernel_calls_end(&pid, 1, &extra) || waits < 0 ||
+	    expect_program(program, &want)) {
 		tt_stop(pid);
 		return fail("%s: the worker did not finish", what);
 	}
 	want.v[C_SCHED] += waits;
+	for (int c = 0; c < NR_COLS; c++)
+		want.v[c] += extra.v[c];
 	err = find_row(pid, &got) == 1 ? compare_counts(what, &got, &want, 0) :
 					fail("%s: no row", what);
 	tt_stop(pid);
