@@ -24,27 +24,42 @@
 #define TRACER_PID_FMT "%-8d"
 #define TRACER_COUNT_FMT " %12llu"
 
+/*
+ * *pos is 0 for the header, then the key of the row to show next:
+ * (bucket + 1) << 32 | tgid.  Resuming from a key, not from an ordinal,
+ * keeps a reader from skipping a live row when earlier rows go away
+ * between two read() calls.
+ */
+static loff_t tracer_seq_key(const struct tracer_proc *proc)
+{
+	if (!proc)
+		return LLONG_MAX;
+	return (loff_t)(tracer_proc_bucket(proc) + 1) << 32 | (u32)proc->tgid;
+}
+
 static void *tracer_seq_start(struct seq_file *m, loff_t *pos)
 	__acquires(RCU)
 {
 	struct tracer_proc *proc;
-	loff_t n = *pos;
 
 	rcu_read_lock();
-	if (!n)
+	if (!*pos)
 		return SEQ_START_TOKEN;
-	proc = tracer_proc_first();
-	while (proc && --n)
-		proc = tracer_proc_next(proc);
+	if (*pos == LLONG_MAX)
+		return NULL;
+	proc = tracer_proc_seek((*pos >> 32) - 1, (pid_t)(u32)*pos);
+	*pos = tracer_seq_key(proc);
 	return proc;
 }
 
 static void *tracer_seq_next(struct seq_file *m, void *v, loff_t *pos)
 {
-	++*pos;
-	if (v == SEQ_START_TOKEN)
-		return tracer_proc_first();
-	return tracer_proc_next(v);
+	struct tracer_proc *proc;
+
+	proc = v == SEQ_START_TOKEN ? tracer_proc_seek(0, 0) :
+				      tracer_proc_next(v);
+	*pos = tracer_seq_key(proc);
+	return proc;
 }
 
 static void tracer_seq_stop(struct seq_file *m, void *v)

@@ -176,33 +176,44 @@ static void tracer_reap(struct work_struct *work)
 	}
 }
 
-/* The first entry after bucket @bkt's head, scanning later buckets. */
-static struct tracer_proc *tracer_proc_from_bucket(unsigned int bkt)
+/*
+ * Iteration for /proc/tracer, under rcu_read_lock().  A reader resumes from
+ * a key, (bucket, tgid), not from an ordinal: rows removed between two
+ * read() calls must not make it skip a row that is still there.  Within a
+ * bucket, rows go by increasing tgid.
+ */
+static struct tracer_proc *
+tracer_proc_in_bucket(unsigned int bkt, pid_t min_tgid)
 {
-	struct hlist_node *node;
+	struct tracer_proc *proc, *best = NULL;
 
-	for (; bkt < HASH_SIZE(tracer_procs); bkt++) {
-		node = rcu_dereference(hlist_first_rcu(&tracer_procs[bkt]));
-		if (node)
-			return hlist_entry(node, struct tracer_proc, node);
+	hlist_for_each_entry_rcu(proc, &tracer_procs[bkt], node)
+		if (proc->tgid >= min_tgid && (!best || proc->tgid < best->tgid))
+			best = proc;
+	return best;
+}
+
+/* The first row at or after key (@bkt, @min_tgid). */
+struct tracer_proc *tracer_proc_seek(unsigned int bkt, pid_t min_tgid)
+{
+	struct tracer_proc *proc;
+
+	for (; bkt < HASH_SIZE(tracer_procs); bkt++, min_tgid = 0) {
+		proc = tracer_proc_in_bucket(bkt, min_tgid);
+		if (proc)
+			return proc;
 	}
 	return NULL;
 }
 
-/* Iteration for /proc/tracer, under rcu_read_lock(). */
-struct tracer_proc *tracer_proc_first(void)
+unsigned int tracer_proc_bucket(const struct tracer_proc *proc)
 {
-	return tracer_proc_from_bucket(0);
+	return hash_min(proc->tgid, TRACER_PROC_HASH_BITS);
 }
 
 struct tracer_proc *tracer_proc_next(struct tracer_proc *proc)
 {
-	struct hlist_node *node = rcu_dereference(hlist_next_rcu(&proc->node));
-
-	if (node)
-		return hlist_entry(node, struct tracer_proc, node);
-	return tracer_proc_from_bucket(hash_min(proc->tgid,
-						TRACER_PROC_HASH_BITS) + 1);
+	return tracer_proc_seek(tracer_proc_bucket(proc), proc->tgid + 1);
 }
 
 static void tracer_find_exit_tp(struct tracepoint *tp, void *priv)

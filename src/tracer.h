@@ -58,8 +58,9 @@ void tracer_proc_table_exit(void);
 struct tracer_proc *tracer_proc_find(pid_t tgid);
 int tracer_proc_add(struct task_struct *task);
 int tracer_proc_remove(pid_t tgid);
-struct tracer_proc *tracer_proc_first(void);
+struct tracer_proc *tracer_proc_seek(unsigned int bkt, pid_t min_tgid);
 struct tracer_proc *tracer_proc_next(struct tracer_proc *proc);
+unsigned int tracer_proc_bucket(const struct tracer_proc *proc);
 
 /*
  * Whether the current event may be charged to a process at all.  This is the
