@@ -10,10 +10,10 @@
  *
  * kmalloc() is inline; which exported function it calls depends on the
  * kernel and on whether the size is a compile-time constant.  Every entry
- * point that fires the kmem:kmalloc tracepoint on some kernel is listed
- * below; the ones this kernel lacks are skipped at registration.  Kernels
- * built with CONFIG_DEBUG_LOCK_ALLOC have mutex_lock_nested() instead of
- * mutex_lock(), so both are listed too.
+ * point that fires the kmem:kmalloc tracepoint on some kernel is listed in
+ * probe_list.h; the ones this kernel lacks are skipped at registration.
+ * Kernels built with CONFIG_DEBUG_LOCK_ALLOC have mutex_lock_nested()
+ * instead of mutex_lock(), so both are listed too.
  */
 #include <linux/kprobes.h>
 #include <linux/kallsyms.h>
@@ -228,39 +228,14 @@ static int tracer_kmalloc_return(struct kretprobe_instance *ri,
 }
 
 #define TRACER_PROBE(_symbol, _func, _entry) \
-	{ .symbol = _symbol, .func = _func, .entry = _entry }
-#define TRACER_KMALLOC(_symbol, _entry) \
-	TRACER_PROBE(_symbol, TRACER_FUNC_KMALLOC, _entry)
+	{ .symbol = _symbol, .func = _func, .entry = _entry },
+#define TRACER_KMALLOC(_symbol, _kind) \
+	TRACER_PROBE(_symbol, TRACER_FUNC_KMALLOC, tracer_kmalloc_##_kind)
+#define TRACER_OTHER(_symbol, _func, _kind) \
+	TRACER_PROBE(_symbol, TRACER_FUNC_##_func, tracer_##_kind##_entry)
 
 static struct tracer_probe tracer_probes[] = {
-	/* 6.1 to 6.9 */
-	TRACER_KMALLOC("__kmalloc", tracer_kmalloc_size0),
-	TRACER_KMALLOC("__kmalloc_node", tracer_kmalloc_size0),
-	TRACER_KMALLOC("__kmalloc_node_track_caller", tracer_kmalloc_size0),
-	TRACER_KMALLOC("kmalloc_trace", tracer_kmalloc_size2),
-	TRACER_KMALLOC("kmalloc_node_trace", tracer_kmalloc_size3),
-	TRACER_KMALLOC("kmalloc_large", tracer_kmalloc_large),
-	TRACER_KMALLOC("kmalloc_large_node", tracer_kmalloc_large),
-	/* 6.10 and later */
-	TRACER_KMALLOC("__kmalloc_noprof", tracer_kmalloc_size0),
-	TRACER_KMALLOC("__kmalloc_node_noprof", tracer_kmalloc_size0),
-	TRACER_KMALLOC("__kmalloc_node_track_caller_noprof",
-		       tracer_kmalloc_size0),
-	TRACER_KMALLOC("__kmalloc_cache_noprof", tracer_kmalloc_size2),
-	TRACER_KMALLOC("__kmalloc_cache_node_noprof", tracer_kmalloc_size3),
-	TRACER_KMALLOC("__kmalloc_large_noprof", tracer_kmalloc_large),
-	TRACER_KMALLOC("__kmalloc_large_node_noprof", tracer_kmalloc_large),
-
-	TRACER_PROBE("kfree", TRACER_FUNC_KFREE, tracer_kfree_entry),
-	TRACER_PROBE("schedule", TRACER_FUNC_SCHEDULE, tracer_schedule_entry),
-	TRACER_PROBE("up", TRACER_FUNC_UP, tracer_up_entry),
-	TRACER_PROBE("down_interruptible", TRACER_FUNC_DOWN,
-		     tracer_down_entry),
-	TRACER_PROBE("mutex_lock", TRACER_FUNC_MUTEX_LOCK, tracer_lock_entry),
-	TRACER_PROBE("mutex_lock_nested", TRACER_FUNC_MUTEX_LOCK,
-		     tracer_lock_entry),
-	TRACER_PROBE("mutex_unlock", TRACER_FUNC_MUTEX_UNLOCK,
-		     tracer_unlock_entry),
+#include "probe_list.h"
 };
 
 static const unsigned int tracer_nr_probes = ARRAY_SIZE(tracer_probes);
