@@ -150,9 +150,26 @@ static int test_exit_removes_row(void)
 	return 0;
 }
 
+struct successor {
+	pid_t old;
+	int fd;
+};
+
+/* Only the child that lands on the dead one's PID does real work. */
+static int successor(void *arg)
+{
+	const struct successor *s = arg;
+
+	if (syscall(SYS_getpid) != s->old)
+		return 0;
+	return tt_run(s->fd, "kmalloc=20:64,kfree=20,lock=5") ? 1 : 0;
+}
+
 /* A new process on a dead one's PID is not monitored. */
 static int test_pid_reuse(void)
 {
+	static char stack[65536];
+	struct successor succ;
 	long pid_max = read_long_file("/proc/sys/kernel/pid_max");
 	int w, err, tries, fd = tt_open_run();
 	pid_t old, pid = 0;
@@ -177,15 +194,10 @@ static int test_pid_reuse(void)
 	if (wait_row_gone(old, 3000))
 		return fail("row of exited process stays");
 
-	for (tries = 0; tries < 5000 && pid != old; tries++) {
-		pid = fork();
-		if (pid == 0) {
-			if (getpid() != old)
-				_exit(0);
-			/* The successor does real work, then exits. */
-			_exit(tt_run(fd, "kmalloc=20:64,kfree=20,lock=5") ?
-			      1 : 0);
-		}
+	succ.old = old;
+	succ.fd = fd;
+	for (tries = 0; tries < 5000 && pid != old && pid >= 0; tries++) {
+		pid = light_child(successor, &succ, stack, sizeof(stack));
 		waitpid(pid, NULL, 0);
 	}
 	snprintf(buf, sizeof(buf), "%ld", pid_max);

@@ -279,9 +279,49 @@ static size_t read_all(int chunk, char *buf, size_t size, off_t start)
 	return len;
 }
 
+static char whole[1 << 20];
+static size_t whole_len;
+static volatile int truncating_stop;
+
+/*
+ * Reads a few bytes at a random offset and closes, again and again, while
+ * the test's own reads run: what it gets must be the same text too.
+ */
+static void *truncating_reader(void *arg)
+{
+	long *reads = arg, bad = 0;
+	unsigned int seed = 7;
+	char buf[512];
+
+	while (!truncating_stop) {
+		int fd = open("/proc/tracer", O_RDONLY);
+		size_t at = rand_r(&seed) % whole_len;
+		ssize_t n;
+
+		if (fd < 0) {
+			bad++;
+			continue;
+		}
+		if (rand_r(&seed) & 1)
+			lseek(fd, at, SEEK_SET);
+		else
+			at = 0;
+		n = read(fd, buf, 1 + rand_r(&seed) % sizeof(buf));
+		if (n <= 0 || (size_t)n > whole_len - at ||
+		    memcmp(buf, whole + at, n))
+			bad++;
+		close(fd);
+		++*reads;
+	}
+	return bad ? (void *)bad : NULL;
+}
+
 static int test_odd_reads(void)
 {
-	static char whole[1 << 20], part[1 << 20];
+	static char part[1 << 20];
+	long truncated = 0;
+	pthread_t t;
+	void *bad;
 	int w[300], i, err = 0, chunks[] = { 1, 7, 100, 4095, 65536 };
 	pid_t pids[300];
 	size_t len, l;
@@ -305,7 +345,11 @@ static int test_odd_reads(void)
 		tracer_add(pids[i]);
 	}
 	sleep(1);	/* all asleep in read(): the text stays the same */
-	len = read_all(sizeof(whole), whole, sizeof(whole), 0);
+	len = whole_len = read_all(sizeof(whole), whole, sizeof(whole), 0);
+	if (len < 300 * 20)
+		err = fail("only %zu bytes for 300 rows", len);
+	truncating_stop = err;
+	pthread_create(&t, NULL, truncating_reader, &truncated);
 	for (i = 0; i < 5 && !err; i++) {
 		l = read_all(chunks[i], part, sizeof(part), 0);
 		if (l != len || memcmp(whole, part, len))
@@ -314,6 +358,11 @@ static int test_odd_reads(void)
 	l = read_all(4096, part, sizeof(part), len / 2);
 	if (!err && (l != len - len / 2 || memcmp(whole + len / 2, part, l)))
 		err = fail("a read after lseek to %zu differs", len / 2);
+	truncating_stop = 1;
+	pthread_join(t, &bad);
+	if (!err && bad)
+		err = fail("%ld of %ld short reads by a concurrent reader differ",
+			   (long)bad, truncated);
 	l = read_all(sizeof(part), part, sizeof(part), 0);
 	if (err && (l != len || memcmp(whole, part, len)))
 		err = fail("inconclusive: the table changed during the test");
@@ -324,14 +373,14 @@ static int test_odd_reads(void)
 	while (wait(NULL) > 0)
 		;
 	if (!err)
-		note("odd reads: %zu bytes, %d rows, chunks 1 to 65536 and a seek",
-		     len, 300);
+		note("odd reads: %zu bytes, %d rows, chunks 1 to 65536 and a seek; %ld short reads alongside",
+		     len, 300, truncated);
 	return err;
 }
 
 const struct test security_tests[] = {
 	{ "permissions: group, ptrace rule, kernel threads, visibility", test_permissions },
 	{ "ioctl fuzzer: 100000 calls from 4 threads", test_ioctl_fuzz },
-	{ "odd-sized reads and seeks of /proc/tracer", test_odd_reads },
+	{ "odd-sized, seeking and truncated reads of /proc/tracer", test_odd_reads },
 	{ NULL, NULL }
 };

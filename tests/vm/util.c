@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Helpers for the in-VM suite: the device, /proc/tracer, the test module. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +176,20 @@ int write_file_flags(const char *path, const char *text, int flags)
 		err = errno;
 	close(fd);
 	return err;
+}
+
+/*
+ * A child process that shares our memory (CLONE_VM without CLONE_THREAD:
+ * its own PID and thread group, so tracer sees a process like any other).
+ * No page tables are copied, which is what makes thousands of short-lived
+ * processes affordable on the KASAN/lockdep lane, where a fork() costs tens
+ * of milliseconds under emulation.  @fn must only make system calls (it
+ * shares errno and the heap with us), and @stack must stay untouched until
+ * the child has been reaped.
+ */
+pid_t light_child(int (*fn)(void *), void *arg, void *stack, size_t size)
+{
+	return clone(fn, (char *)stack + size, CLONE_VM | SIGCHLD, arg);
 }
 
 /* A child that sleeps until its pipe's write end (*@fd_w) closes. */
