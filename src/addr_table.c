@@ -6,10 +6,18 @@
  * The table is preallocated at load: a kmalloc() inside a kmalloc probe
  * would recurse into the probe and be missed.  It is a fixed array of
  * buckets of TRACER_ADDR_BUCKET_SLOTS slots.  A full bucket drops the new
- * entry and counts an overflow; memory never grows.  Each bucket has its own
- * raw spinlock, taken with interrupts off because kfree() is probed in every
- * context.  Every kfree() in the system removes its address, so a block
- * freed by anyone never leaves a stale size behind for its next owner.
+ * entry and counts an overflow; memory never grows.  Every kfree() in the
+ * system removes its address, so a block freed by anyone never leaves a
+ * stale size behind for its next owner.
+ *
+ * kfree() is probed in every context and is the hot path, so removal takes
+ * no lock: it claims the slot with a cmpxchg of its address to 0.  A slot's
+ * size and owner change only while it is free (or holds the same address:
+ * a free we could not see), and only under its bucket's raw spinlock, which
+ * inserts (monitored kmalloc() returns, process context only) and purges
+ * (the reaper) take.  No interrupt handler takes it, so it is taken with
+ * interrupts on.  An insert publishes the address last, with release
+ * semantics, so a remover that sees the address sees its size.
  */
 #include <linux/bsearch.h>
 #include <linux/hash.h>
@@ -83,65 +91,66 @@ void tracer_addr_table_exit(void)
 
 void tracer_addr_insert(unsigned long addr, size_t size, u32 owner)
 {
-	unsigned long bkt = tracer_bucket_of(addr), flags;
+	unsigned long bkt = tracer_bucket_of(addr);
 	struct tracer_addr_slot *slots = tracer_bucket_slots(bkt);
 	struct tracer_addr_slot *slot = NULL;
 	unsigned int i;
 
-	raw_spin_lock_irqsave(&tracer_bucket_locks[bkt], flags);
+	raw_spin_lock(&tracer_bucket_locks[bkt]);
 	for (i = 0; i < TRACER_ADDR_BUCKET_SLOTS; i++) {
+		unsigned long cur = READ_ONCE(slots[i].addr);
+
 		/* A free we could not see: the new allocation replaces it. */
-		if (slots[i].addr == addr) {
+		if (cur == addr) {
 			slot = &slots[i];
 			break;
 		}
-		if (!slots[i].addr && !slot)
+		if (!cur && !slot)
 			slot = &slots[i];
 	}
 	if (slot) {
-		if (!slot->addr)
+		if (!READ_ONCE(slot->addr))
 			atomic_long_inc(&tracer_addr_nr_used);
-		slot->size = min_t(size_t, size, U32_MAX);
-		slot->owner = owner;
-		WRITE_ONCE(slot->addr, addr);
+		WRITE_ONCE(slot->size, min_t(size_t, size, U32_MAX));
+		WRITE_ONCE(slot->owner, owner);
+		/* Size and owner first: tracer_addr_take() pairs with this. */
+		smp_store_release(&slot->addr, addr);
 	} else {
 		atomic_long_inc(&tracer_addr_nr_overflows);
 	}
-	raw_spin_unlock_irqrestore(&tracer_bucket_locks[bkt], flags);
+	raw_spin_unlock(&tracer_bucket_locks[bkt]);
 }
 
 /*
  * Remove @addr and return its requested size, or 0 when it is not in the
- * table.  Called for every kfree() in the system, so the common miss takes
- * no lock: only the kfree() of a block can remove its entry, and that kfree()
- * is ordered after the kmalloc() return that inserted it.
+ * table.  Called for every kfree() in the system, so it takes no lock (see
+ * the top of this file).  The size read before the cmpxchg is the entry's:
+ * while @addr is allocated nobody else can insert it, and a purge or
+ * another remover only clears the slot, which makes our cmpxchg fail.
  */
 size_t tracer_addr_take(unsigned long addr)
 {
 	struct tracer_addr_slot *slots;
-	unsigned long bkt, flags;
-	size_t size = 0;
 	unsigned int i;
+	u32 size;
 
 	if (!atomic_long_read(&tracer_addr_nr_used) ||
 	    ZERO_OR_NULL_PTR((void *)addr))
 		return 0;
 
-	bkt = tracer_bucket_of(addr);
-	slots = tracer_bucket_slots(bkt);
-	for (i = 0; i < TRACER_ADDR_BUCKET_SLOTS; i++)
-		if (READ_ONCE(slots[i].addr) == addr)
+	slots = tracer_bucket_slots(tracer_bucket_of(addr));
+	for (i = 0; i < TRACER_ADDR_BUCKET_SLOTS; i++) {
+		/* Pairs with tracer_addr_insert(): the size is the entry's. */
+		if (smp_load_acquire(&slots[i].addr) == addr)
 			break;
+	}
 	if (i == TRACER_ADDR_BUCKET_SLOTS)
 		return 0;
 
-	raw_spin_lock_irqsave(&tracer_bucket_locks[bkt], flags);
-	if (slots[i].addr == addr) {
-		size = slots[i].size;
-		WRITE_ONCE(slots[i].addr, 0);
-		atomic_long_dec(&tracer_addr_nr_used);
-	}
-	raw_spin_unlock_irqrestore(&tracer_bucket_locks[bkt], flags);
+	size = READ_ONCE(slots[i].size);
+	if (cmpxchg(&slots[i].addr, addr, 0) != addr)
+		return 0;
+	atomic_long_dec(&tracer_addr_nr_used);
 	return size;
 }
 
@@ -155,7 +164,7 @@ static int tracer_cmp_owner(const void *key, const void *elt)
 /* Drop every entry owned by one of @owners (sorted ascending). */
 void tracer_addr_purge(const u32 *owners, size_t nr_owners)
 {
-	unsigned long bkt, nr_buckets = 1UL << tracer_bucket_bits, flags;
+	unsigned long bkt, nr_buckets = 1UL << tracer_bucket_bits, addr;
 	struct tracer_addr_slot *slots;
 	unsigned int i;
 
@@ -163,16 +172,18 @@ void tracer_addr_purge(const u32 *owners, size_t nr_owners)
 		if (!atomic_long_read(&tracer_addr_nr_used))
 			return;
 		slots = tracer_bucket_slots(bkt);
-		raw_spin_lock_irqsave(&tracer_bucket_locks[bkt], flags);
+		raw_spin_lock(&tracer_bucket_locks[bkt]);
 		for (i = 0; i < TRACER_ADDR_BUCKET_SLOTS; i++) {
-			if (!slots[i].addr ||
+			addr = READ_ONCE(slots[i].addr);
+			if (!addr ||
 			    !bsearch(&slots[i].owner, owners, nr_owners,
 				     sizeof(*owners), tracer_cmp_owner))
 				continue;
-			WRITE_ONCE(slots[i].addr, 0);
-			atomic_long_dec(&tracer_addr_nr_used);
+			/* A remover may clear it first: count it once. */
+			if (cmpxchg(&slots[i].addr, addr, 0) == addr)
+				atomic_long_dec(&tracer_addr_nr_used);
 		}
-		raw_spin_unlock_irqrestore(&tracer_bucket_locks[bkt], flags);
+		raw_spin_unlock(&tracer_bucket_locks[bkt]);
 		if (!(bkt & 1023))
 			cond_resched();
 	}

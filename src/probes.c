@@ -53,6 +53,7 @@ struct tracer_kmalloc_call {
 	size_t size;
 	pid_t tgid;
 	u32 serial;
+	int gone;	/* tracer_procs_gone before the lookup at entry */
 };
 
 struct tracer_probe {
@@ -162,9 +163,11 @@ static __always_inline int tracer_kmalloc_entry(struct kretprobe_instance *ri,
 	struct tracer_kmalloc_call *call = (void *)ri->data;
 	struct tracer_proc *proc;
 	size_t size;
+	int gone;
 
 	if (!tracer_may_charge())
 		return 1;
+	gone = atomic_read_acquire(&tracer_procs_gone);
 	rcu_read_lock();
 	proc = tracer_proc_find(current->tgid);
 	if (proc && may_nest && tracer_called_by_kmalloc(regs))
@@ -176,6 +179,7 @@ static __always_inline int tracer_kmalloc_entry(struct kretprobe_instance *ri,
 		call->size = size;
 		call->tgid = proc->tgid;
 		call->serial = proc->serial;
+		call->gone = gone;
 	}
 	rcu_read_unlock();
 	return proc ? 0 : 1;
@@ -208,7 +212,10 @@ static int tracer_kmalloc_large(struct kretprobe_instance *ri,
 
 /*
  * Record the block, unless its process left the table while kmalloc() ran
- * (it may have slept): the reaper must not miss an entry it owns.
+ * (it may have slept): the reaper must not miss an entry it owns.  Its
+ * purge follows a grace period that started after the process left; a
+ * reader that still sees the old tracer_procs_gone began before that
+ * grace period ended, so its insert precedes the purge, as with a lookup.
  */
 static int tracer_kmalloc_return(struct kretprobe_instance *ri,
 				 struct pt_regs *regs)
@@ -220,9 +227,13 @@ static int tracer_kmalloc_return(struct kretprobe_instance *ri,
 	if (ZERO_OR_NULL_PTR((void *)addr))
 		return 0;
 	rcu_read_lock();
-	proc = tracer_proc_find(call->tgid);
-	if (proc && proc->serial == call->serial)
+	if (atomic_read_acquire(&tracer_procs_gone) == call->gone) {
 		tracer_addr_insert(addr, call->size, call->serial);
+	} else {
+		proc = tracer_proc_find(call->tgid);
+		if (proc && proc->serial == call->serial)
+			tracer_addr_insert(addr, call->size, call->serial);
+	}
 	rcu_read_unlock();
 	return 0;
 }

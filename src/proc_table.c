@@ -29,6 +29,7 @@ MODULE_PARM_DESC(max_processes,
 static DEFINE_HASHTABLE(tracer_procs, TRACER_PROC_HASH_BITS);
 static DEFINE_RAW_SPINLOCK(tracer_procs_lock);
 atomic_t tracer_nr_procs = ATOMIC_INIT(0);
+atomic_t tracer_procs_gone = ATOMIC_INIT(0);
 static atomic_t tracer_serial = ATOMIC_INIT(0);
 
 static LLIST_HEAD(tracer_dead_procs);
@@ -61,6 +62,9 @@ static bool tracer_proc_unlink(pid_t tgid, struct tracer_proc *only)
 	proc = tracer_proc_find(tgid);
 	if (proc && (!only || proc == only)) {
 		hash_del_rcu(&proc->node);
+		/* Ordered after the unlink: see tracer_procs_gone in tracer.h. */
+		smp_mb__before_atomic();
+		atomic_inc(&tracer_procs_gone);
 		atomic_dec(&tracer_nr_procs);
 		llist_add(&proc->dead, &tracer_dead_procs);
 	} else {
@@ -247,6 +251,9 @@ void tracer_proc_table_exit(void)
 	raw_spin_lock(&tracer_procs_lock);
 	hash_for_each_safe(tracer_procs, bkt, tmp, proc, node) {
 		hash_del_rcu(&proc->node);
+		/* Ordered after the unlink, as in tracer_proc_unlink(). */
+		smp_mb__before_atomic();
+		atomic_inc(&tracer_procs_gone);
 		atomic_dec(&tracer_nr_procs);
 		llist_add(&proc->dead, &tracer_dead_procs);
 	}

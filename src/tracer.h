@@ -53,6 +53,13 @@ struct tracer_proc {
 
 /* proc_table.c */
 extern atomic_t tracer_nr_procs;
+/*
+ * How many processes ever left the table.  A kmalloc probe reads it (with
+ * acquire) before it looks its process up at entry, and again at return:
+ * unchanged, no process left in between, so the one found at entry is still
+ * in the table and the return need not look it up again.  Changed, it does.
+ */
+extern atomic_t tracer_procs_gone;
 int tracer_proc_table_init(void);
 void tracer_proc_table_exit(void);
 struct tracer_proc *tracer_proc_find(pid_t tgid);
