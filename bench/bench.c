@@ -729,6 +729,8 @@ static void missed_now(long *missed, long *skipped)
 
 /* ---- one round of one configuration ------------------------------------ */
 
+#define CHUNKS 5
+
 static bool counts_ok = true, runs_ok = true;
 
 static void measure(enum cfg cfg, int round)
@@ -741,8 +743,8 @@ static void measure(enum cfg cfg, int round)
 	missed_now(&m0, &s0);
 	for (i = 0; i < NR_WORKLOADS; i++) {
 		const struct workload *w = &workloads[i];
-		double t0, t1, events = -1;
-		int err, c;
+		double t0, t1, best, events = -1;
+		int err, c, k;
 
 		ops = ops_of(w);
 		/* A short warm-up: TCG translates new code on first use. */
@@ -755,9 +757,21 @@ static void measure(enum cfg cfg, int round)
 				 tracer_rows(work_pids, 2, before)))
 			check(false, "round %d config %s: no /proc/tracer rows",
 			      round, cfg_names[cfg]);
-		t0 = now_ns();
-		err = run_workload(w, ops);
-		t1 = now_ns();
+		/*
+		 * The fastest of CHUNKS equal runs: the host's other work
+		 * (its other VMs, say) only ever adds time to a run under
+		 * emulation, so the minimum is the least disturbed figure.
+		 */
+		best = 0;
+		err = 0;
+		for (k = 0; k < CHUNKS && !err; k++) {
+			t0 = now_ns();
+			err = run_workload(w, ops / CHUNKS);
+			t1 = now_ns();
+			if (!k || t1 - t0 < best)
+				best = t1 - t0;
+		}
+		ops = ops / CHUNKS * CHUNKS;
 		if (counting && !tracer_rows(work_pids, 2, after)) {
 			unsigned long long sum = 0;
 
@@ -795,7 +809,7 @@ static void measure(enum cfg cfg, int round)
 			       cfg_names[cfg], w->name, strerror(errno));
 		}
 		printf("R %d %s %s %.1f %u %.3f\n", round, cfg_names[cfg],
-		       w->name, (t1 - t0) / ops, ops, events);
+		       w->name, best / (ops / CHUNKS), ops, events);
 		fflush(stdout);
 	}
 	missed_now(&m1, &s1);
