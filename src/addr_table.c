@@ -46,7 +46,7 @@ MODULE_PARM_DESC(addr_table_size,
 static struct tracer_addr_slot *tracer_slots;
 static raw_spinlock_t *tracer_bucket_locks;
 static unsigned int tracer_bucket_bits;
-static atomic_long_t tracer_addr_nr_used = ATOMIC_LONG_INIT(0);
+atomic_long_t tracer_addr_nr_used = ATOMIC_LONG_INIT(0);
 static atomic_long_t tracer_addr_nr_overflows = ATOMIC_LONG_INIT(0);
 
 static inline unsigned long tracer_bucket_of(unsigned long addr)
@@ -128,14 +128,13 @@ void tracer_addr_insert(unsigned long addr, size_t size, u32 owner)
  * while @addr is allocated nobody else can insert it, and a purge or
  * another remover only clears the slot, which makes our cmpxchg fail.
  */
-size_t tracer_addr_take(unsigned long addr)
+size_t tracer_addr_take_slow(unsigned long addr)
 {
 	struct tracer_addr_slot *slots;
 	unsigned int i;
 	u32 size;
 
-	if (!atomic_long_read(&tracer_addr_nr_used) ||
-	    ZERO_OR_NULL_PTR((void *)addr))
+	if (ZERO_OR_NULL_PTR((void *)addr))
 		return 0;
 
 	slots = tracer_bucket_slots(tracer_bucket_of(addr));

@@ -8,6 +8,13 @@
  * no kretprobe instance is held while the function runs or sleeps.  kmalloc
  * holds one only for monitored processes.
  *
+ * The handlers look processes up in a preempt-disabled section rather than
+ * under rcu_read_lock(): since the RCU flavours were consolidated (4.20),
+ * such a section is a reader that synchronize_rcu() waits for, and it costs
+ * two inline per-CPU operations where rcu_read_lock() and rcu_read_unlock()
+ * are two calls on preemptible-RCU kernels, on the path of every event of
+ * a monitored process.
+ *
  * kmalloc() is inline; which exported function it calls depends on the
  * kernel and on whether the size is a compile-time constant.  Every entry
  * point that fires the kmem:kmalloc tracepoint on some kernel is listed in
@@ -78,11 +85,11 @@ static int tracer_count(enum tracer_counter counter)
 
 	if (!tracer_may_charge())
 		return 1;
-	rcu_read_lock();
+	preempt_disable_notrace();
 	proc = tracer_proc_find(current->tgid);
 	if (proc)
 		atomic64_inc(&proc->count[counter]);
-	rcu_read_unlock();
+	preempt_enable_notrace();
 	return 1;
 }
 
@@ -124,13 +131,13 @@ static int tracer_kfree_entry(struct kretprobe_instance *ri,
 
 	if (!tracer_may_charge())
 		return 1;
-	rcu_read_lock();
+	preempt_disable_notrace();
 	proc = tracer_proc_find(current->tgid);
 	if (proc) {
 		atomic64_inc(&proc->count[TRACER_KFREE]);
 		atomic64_add(size, &proc->count[TRACER_KFREE_MEM]);
 	}
-	rcu_read_unlock();
+	preempt_enable_notrace();
 	return 1;
 }
 
@@ -168,7 +175,7 @@ static __always_inline int tracer_kmalloc_entry(struct kretprobe_instance *ri,
 	if (!tracer_may_charge())
 		return 1;
 	gone = atomic_read_acquire(&tracer_procs_gone);
-	rcu_read_lock();
+	preempt_disable_notrace();
 	proc = tracer_proc_find(current->tgid);
 	if (proc && may_nest && tracer_called_by_kmalloc(regs))
 		proc = NULL;
@@ -181,7 +188,7 @@ static __always_inline int tracer_kmalloc_entry(struct kretprobe_instance *ri,
 		call->serial = proc->serial;
 		call->gone = gone;
 	}
-	rcu_read_unlock();
+	preempt_enable_notrace();
 	return proc ? 0 : 1;
 }
 
@@ -226,7 +233,7 @@ static int tracer_kmalloc_return(struct kretprobe_instance *ri,
 
 	if (ZERO_OR_NULL_PTR((void *)addr))
 		return 0;
-	rcu_read_lock();
+	preempt_disable_notrace();
 	if (atomic_read_acquire(&tracer_procs_gone) == call->gone) {
 		tracer_addr_insert(addr, call->size, call->serial);
 	} else {
@@ -234,7 +241,7 @@ static int tracer_kmalloc_return(struct kretprobe_instance *ri,
 		if (proc && proc->serial == call->serial)
 			tracer_addr_insert(addr, call->size, call->serial);
 	}
-	rcu_read_unlock();
+	preempt_enable_notrace();
 	return 0;
 }
 

@@ -18,16 +18,13 @@
 
 #include "tracer.h"
 
-/* 16384 buckets: one entry per bucket on average at 16k monitored PIDs. */
-#define TRACER_PROC_HASH_BITS 14
-
 static unsigned int max_processes = 32768;
 module_param(max_processes, uint, 0644);
 MODULE_PARM_DESC(max_processes,
 		 "Most processes monitored at once; more gives ENOSPC (default 32768)");
 
-static DEFINE_HASHTABLE(tracer_procs, TRACER_PROC_HASH_BITS);
-static DEFINE_RAW_SPINLOCK(tracer_procs_lock);
+DEFINE_HASHTABLE(tracer_procs, TRACER_PROC_HASH_BITS);
+DEFINE_RAW_SPINLOCK(tracer_procs_lock);
 atomic_t tracer_nr_procs = ATOMIC_INIT(0);
 atomic_t tracer_procs_gone = ATOMIC_INIT(0);
 static atomic_t tracer_serial = ATOMIC_INIT(0);
@@ -37,18 +34,6 @@ static void tracer_reap(struct work_struct *work);
 static DECLARE_WORK(tracer_reap_work, tracer_reap);
 
 static struct tracepoint *tracer_exit_tp;
-
-/* Call under rcu_read_lock() or with tracer_procs_lock held. */
-struct tracer_proc *tracer_proc_find(pid_t tgid)
-{
-	struct tracer_proc *proc;
-
-	hash_for_each_possible_rcu(tracer_procs, proc, node, tgid,
-				   lockdep_is_held(&tracer_procs_lock))
-		if (proc->tgid == tgid)
-			return proc;
-	return NULL;
-}
 
 /*
  * Unlink @tgid's entry (only if it is @only, when given) and hand it to the

@@ -16,6 +16,7 @@
 
 #include <linux/atomic.h>
 #include <linux/cred.h>
+#include <linux/hashtable.h>
 #include <linux/llist.h>
 #include <linux/pid.h>
 #include <linux/rculist.h>
@@ -52,6 +53,12 @@ struct tracer_proc {
 };
 
 /* proc_table.c */
+
+/* 16384 buckets: one entry per bucket on average at 16k monitored PIDs. */
+#define TRACER_PROC_HASH_BITS 14
+
+extern struct hlist_head tracer_procs[1 << TRACER_PROC_HASH_BITS];
+extern raw_spinlock_t tracer_procs_lock;
 extern atomic_t tracer_nr_procs;
 /*
  * How many processes ever left the table.  A kmalloc probe reads it (with
@@ -62,8 +69,24 @@ extern atomic_t tracer_nr_procs;
 extern atomic_t tracer_procs_gone;
 int tracer_proc_table_init(void);
 void tracer_proc_table_exit(void);
-struct tracer_proc *tracer_proc_find(pid_t tgid);
 int tracer_proc_add(struct task_struct *task);
+
+/*
+ * Call under rcu_read_lock(), with preemption off (an RCU read-side section
+ * as well: the probe handlers), or with tracer_procs_lock held.  Inline:
+ * every probe hit of a monitored process looks its process up.
+ */
+static __always_inline struct tracer_proc *tracer_proc_find(pid_t tgid)
+{
+	struct tracer_proc *proc;
+
+	hash_for_each_possible_rcu(tracer_procs, proc, node, tgid,
+				   lockdep_is_held(&tracer_procs_lock))
+		if (proc->tgid == tgid)
+			return proc;
+	return NULL;
+}
+
 int tracer_proc_remove(pid_t tgid);
 struct tracer_proc *tracer_proc_seek(unsigned int bkt, pid_t min_tgid);
 struct tracer_proc *tracer_proc_next(struct tracer_proc *proc);
@@ -84,7 +107,20 @@ static __always_inline bool tracer_may_charge(void)
 int tracer_addr_table_init(void);
 void tracer_addr_table_exit(void);
 void tracer_addr_insert(unsigned long addr, size_t size, u32 owner);
-size_t tracer_addr_take(unsigned long addr);
+size_t tracer_addr_take_slow(unsigned long addr);
+extern atomic_long_t tracer_addr_nr_used;
+
+/*
+ * Every kfree() in the system calls this: while the table is empty (nothing
+ * monitored allocated anything), it costs one read and no call.
+ */
+static __always_inline size_t tracer_addr_take(unsigned long addr)
+{
+	if (!atomic_long_read(&tracer_addr_nr_used))
+		return 0;
+	return tracer_addr_take_slow(addr);
+}
+
 void tracer_addr_purge(const u32 *owners, size_t nr_owners);
 unsigned long tracer_addr_used(void);
 unsigned long tracer_addr_capacity(void);
