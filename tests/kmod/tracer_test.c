@@ -61,6 +61,7 @@ struct tt_context {
 	unsigned int reused;	/* "recycle" got the address it freed */
 	struct mutex mutex;		/* private: never contended */
 	struct semaphore sem;
+	const bool *stop;	/* a worker's "stop" cuts its program short */
 };
 
 struct tt_worker {
@@ -184,6 +185,8 @@ static int tt_run_step(const struct tt_step *s, struct tt_context *ctx)
 	if (s->op == TT_RECYCLE)
 		return tt_recycle(ctx, s);
 	for (i = 0; i < s->count; i++) {
+		if (ctx->stop && READ_ONCE(*ctx->stop))
+			return -EINTR;
 		switch (s->op) {
 		case TT_KFREE_NULL:
 			kfree(NULL);
@@ -330,6 +333,7 @@ static int tt_spawn(char *program, char *reply, size_t len)
 	if (!w)
 		return -ENOMEM;
 	tt_context_init(&w->ctx);
+	w->ctx.stop = &w->stop;
 	err = tt_parse(program, &w->program);
 	if (err)
 		goto free;

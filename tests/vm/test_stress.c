@@ -320,6 +320,8 @@ static int test_reload_under_load(void)
 	pthread_t t;
 	int i, cycle, err = 0;
 
+	double t0, spent[3] = { 0, 0, 0 };	/* rmmod, insmod, stop */
+
 	churn_stop = 0;
 	pthread_create(&t, NULL, proc_holder, NULL);
 	for (cycle = 0; cycle < 100 && !err; cycle++) {
@@ -329,21 +331,27 @@ static int test_reload_under_load(void)
 			tt_go(workers[i]);
 		}
 		/* Unload while they are in their loops: busy is refused. */
+		t0 = now();
 		while ((err = unload()) == EBUSY || err == EAGAIN)
 			usleep(1000);
+		spent[0] += now() - t0;
+		t0 = now();
 		if (err)
 			err = fail("cycle %d: rmmod: %s", cycle, strerror(err));
 		else if ((err = load("")))
 			err = fail("cycle %d: insmod: %s", cycle, strerror(err));
+		spent[1] += now() - t0;
+		t0 = now();
 		for (i = 0; i < 4; i++)
 			tt_stop(workers[i]);
+		spent[2] += now() - t0;
 	}
 	churn_stop = 1;
 	pthread_join(t, NULL);
 	if (err)
 		return err;
-	note("reload: %d rmmod/insmod cycles with 4 monitored workers running",
-	     cycle);
+	note("reload: %d rmmod/insmod cycles with 4 monitored workers running; %.1f s in rmmod, %.1f s in insmod, %.1f s stopping workers",
+	     cycle, spent[0], spent[1], spent[2]);
 	return check_worker("after 100 reloads",
 			    "kmalloc=9:21,kfree=5,lock=6,updown=3,sched=2");
 }
