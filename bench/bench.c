@@ -48,6 +48,9 @@
 #include "../src/uapi/tracer.h"
 #include "../tests/kmod/tracer_test.h"
 
+#define __stringify_1(x) #x
+#define __stringify(x) __stringify_1(x)
+
 #define NR_IDLE 1000
 #define NR_MEM_PIDS 10000
 
@@ -460,9 +463,41 @@ static bool use_bpftrace = true;
 
 /* ---- bpftrace (configuration 6) ---------------------------------------- */
 
+static void dump_file(const char *path)
+{
+	char line[512];
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		printf("#   %s", line);
+	fclose(f);
+}
+
+static void warm_up(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_WORKLOADS; i++)
+		run_workload(&workloads[i], ops_of(&workloads[i]) / 2 + 1);
+}
+
+
 static pid_t bpf_pid = -1;
 static FILE *bpf_out;
 static double bpf_start_s;
+static volatile sig_atomic_t bpf_killed;
+
+/* bpftrace gets BPF_TIMEOUT s to start or to stop, then SIGKILL. */
+#define BPF_TIMEOUT 180
+
+static void bpf_alarm(int sig)
+{
+	if (bpf_pid > 0)
+		kill(bpf_pid, SIGKILL);
+	bpf_killed = 1;
+}
 
 /* What bpftrace counted for one session, summed over the workload's PIDs. */
 static unsigned long long bpf_counts[NR_COLS], bpf_returns;
@@ -537,16 +572,24 @@ static int bpf_start(void)
 	}
 	close(out[1]);
 	bpf_out = fdopen(out[0], "r");
+	bpf_killed = 0;
+	alarm(BPF_TIMEOUT);
 	memset(bpf_counts, 0, sizeof(bpf_counts));
 	memset(bpf_expect, 0, sizeof(bpf_expect));
 	bpf_returns = 0;
 	while (fgets(line, sizeof(line), bpf_out)) {
 		if (!strncmp(line, "ready", 5)) {
+			alarm(0);
 			bpf_start_s = (now_ns() - t0) / 1e9;
 			return 0;
 		}
 	}
-	note("bpftrace did not start; its errors:");
+	alarm(0);
+	note("bpftrace did not start%s; its errors:",
+	     bpf_killed ? " (killed after " __stringify(BPF_TIMEOUT) " s)" : "");
+	fclose(bpf_out);
+	waitpid(bpf_pid, NULL, 0);
+	bpf_pid = -1;
 	return -1;
 }
 
@@ -564,6 +607,7 @@ static int bpf_stop(void)
 	int status, c;
 
 	kill(bpf_pid, SIGINT);
+	alarm(BPF_TIMEOUT);
 	while (fgets(line, sizeof(line), bpf_out)) {
 		if (sscanf(line, "@%63[a-z_][%ld]: %llu", map, &pid, &v) != 3 ||
 		    !is_work_pid(pid))
@@ -576,28 +620,15 @@ static int bpf_stop(void)
 	}
 	fclose(bpf_out);
 	waitpid(bpf_pid, &status, 0);
+	alarm(0);
 	bpf_pid = -1;
-	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -1;
-}
-
-static void dump_file(const char *path)
-{
-	char line[512];
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f))
-		printf("#   %s", line);
-	fclose(f);
-}
-
-static void warm_up(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < NR_WORKLOADS; i++)
-		run_workload(&workloads[i], ops_of(&workloads[i]) / 2 + 1);
+	if (bpf_killed) {
+		note("bpftrace did not exit within %d s of SIGINT: killed",
+		     BPF_TIMEOUT);
+		dump_file("/tmp/bpftrace.err");
+		return -ETIMEDOUT;
+	}
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EPROTO;
 }
 
 /* ---- state transitions ------------------------------------------------- */
@@ -957,6 +988,7 @@ int main(int argc, char **argv)
 		}
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGALRM, bpf_alarm);
 	self_pid = getpid();
 	find_symbols();
 	for (i = 0; i < (int)NR_SYMS; i++)
