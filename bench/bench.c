@@ -408,7 +408,7 @@ static struct workload workloads[] = {
 	  { [C_LOCK] = 1, [C_UNLOCK] = 1 }, NULL },
 	{ "down+up", true, "updown=%u", 20000,
 	  { [C_DOWN] = 1, [C_UP] = 1 }, NULL },
-	{ "schedule", true, "sched=%u", 10000, { [C_SCHED] = 1 }, NULL },
+	{ "schedule", true, "sched=%u", 20000, { [C_SCHED] = 1 }, NULL },
 	{ "pipe-pingpong", false, NULL, 3000, { 0 }, run_pipe },
 	{ "file-ops", false, NULL, 2000, { 0 }, run_files },
 	{ "thread-create", false, NULL, 300, { 0 }, run_threads },
