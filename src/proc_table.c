@@ -36,16 +36,16 @@ static DECLARE_WORK(tracer_reap_work, tracer_reap);
 static struct tracepoint *tracer_exit_tp;
 
 /*
- * Unlink @tgid's entry (only if it is @only, when given) and hand it to the
- * reaper.  Returns whether an entry was unlinked.
+ * Unlink @tgid's entry (only if its serial is *@only, when given) and hand
+ * it to the reaper.  Returns whether an entry was unlinked.
  */
-static bool tracer_proc_unlink(pid_t tgid, struct tracer_proc *only)
+static bool tracer_proc_unlink(pid_t tgid, const u32 *only)
 {
 	struct tracer_proc *proc;
 
 	raw_spin_lock(&tracer_procs_lock);
 	proc = tracer_proc_find(tgid);
-	if (proc && (!only || proc == only)) {
+	if (proc && (!only || proc->serial == *only)) {
 		hash_del_rcu(&proc->node);
 		/* Ordered after the unlink: see tracer_procs_gone in tracer.h. */
 		smp_mb__before_atomic();
@@ -65,22 +65,25 @@ static bool tracer_proc_unlink(pid_t tgid, struct tracer_proc *only)
 int tracer_proc_add(struct task_struct *task)
 {
 	struct tracer_proc *proc;
+	pid_t tgid = task->tgid;
+	u32 serial;
 	int err = 0;
 
 	proc = kzalloc(sizeof(*proc), GFP_KERNEL);
 	if (!proc)
 		return -ENOMEM;
+	serial = (u32)atomic_inc_return(&tracer_serial);
 	proc->pid = get_task_pid(task, PIDTYPE_TGID);
-	proc->tgid = task->tgid;
-	proc->serial = (u32)atomic_inc_return(&tracer_serial);
+	proc->tgid = tgid;
+	proc->serial = serial;
 
 	raw_spin_lock(&tracer_procs_lock);
-	if (tracer_proc_find(proc->tgid)) {
+	if (tracer_proc_find(tgid)) {
 		err = -EEXIST;
 	} else if (atomic_read(&tracer_nr_procs) >= READ_ONCE(max_processes)) {
 		err = -ENOSPC;
 	} else {
-		hash_add_rcu(tracer_procs, &proc->node, proc->tgid);
+		hash_add_rcu(tracer_procs, &proc->node, tgid);
 		atomic_inc(&tracer_nr_procs);
 	}
 	raw_spin_unlock(&tracer_procs_lock);
@@ -98,7 +101,12 @@ int tracer_proc_add(struct task_struct *task)
 	 */
 	smp_mb();
 	if (!atomic_read(&task->signal->live)) {
-		tracer_proc_unlink(proc->tgid, proc);
+		/*
+		 * Once published, @proc is not ours: an exit or a remove may
+		 * have unlinked it, and the reaper freed it, since the unlock
+		 * (KASAN saw exactly that).  Only the serial names it now.
+		 */
+		tracer_proc_unlink(tgid, &serial);
 		return -ESRCH;
 	}
 	return 0;
