@@ -48,6 +48,7 @@ long read_long_file(const char *path);
 int write_file(const char *path, const char *text);
 int write_file_flags(const char *path, const char *text, int flags);
 pid_t sleeper(int *fd_w);
+pid_t sleeper_as(uid_t uid, int dumpable, int *fd_w);
 pid_t light_child(int (*fn)(void *), void *arg, void *stack, size_t size);
 int check_worker(const char *what, const char *program);
 

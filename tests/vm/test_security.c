@@ -25,28 +25,12 @@
 #define USER 2000
 #define OTHER_USER 2001
 
-/* A child sleeping as @uid until @fd_w closes; @dumpable 0 hides it. */
-static pid_t sleeper_as(uid_t uid, int dumpable, int *fd_w)
+/* sleeper_as(), then time for the child to drop its privileges. */
+static pid_t sleeper_user(uid_t uid, int dumpable, int *fd_w)
 {
-	int p[2];
-	pid_t pid;
-	char c;
+	pid_t pid = sleeper_as(uid, dumpable, fd_w);
 
-	if (pipe(p))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		close(p[1]);
-		if (setgid(uid) || setuid(uid) ||
-		    prctl(PR_SET_DUMPABLE, dumpable))
-			_exit(1);
-		while (read(p[0], &c, 1) > 0)
-			;
-		_exit(0);
-	}
-	close(p[0]);
-	*fd_w = p[1];
-	usleep(100000);	/* let it drop its privileges */
+	usleep(100000);
 	return pid;
 }
 
@@ -74,7 +58,7 @@ static const char *member_checks(pid_t root_proc, pid_t other_user,
 	if (fd < 0)
 		return "a member cannot open /dev/tracer";
 	close(fd);
-	own = sleeper_as(USER, 1, &w);
+	own = sleeper_user(USER, 1, &w);
 	if ((err = tracer_add(own)))
 		return snprintf(msg, sizeof(msg), "member adding its own process: %s",
 				strerror(err)), msg;
@@ -108,9 +92,9 @@ static int test_permissions(void)
 
 	if (chown("/dev/tracer", 0, TRACER_GID) || chmod("/dev/tracer", 0660))
 		return fail("chown /dev/tracer: %s", strerror(errno));
-	root_proc = sleeper_as(0, 1, &w_root);
-	other = sleeper_as(OTHER_USER, 1, &w_other);
-	undump = sleeper_as(USER, 0, &w_undump);
+	root_proc = sleeper_user(0, 1, &w_root);
+	other = sleeper_user(OTHER_USER, 1, &w_other);
+	undump = sleeper_user(USER, 0, &w_undump);
 	if ((err = tracer_add(root_proc)))
 		return fail("root add: %s", strerror(err));
 	if (pipe(msg))

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -192,8 +193,11 @@ pid_t light_child(int (*fn)(void *), void *arg, void *stack, size_t size)
 	return clone(fn, (char *)stack + size, CLONE_VM | SIGCHLD, arg);
 }
 
-/* A child that sleeps until its pipe's write end (*@fd_w) closes. */
-pid_t sleeper(int *fd_w)
+/*
+ * A child that sleeps until its pipe's write end (*@fd_w) closes, as @uid
+ * (user and group) with the dumpable flag @dumpable; uid -1 keeps ours.
+ */
+pid_t sleeper_as(uid_t uid, int dumpable, int *fd_w)
 {
 	int p[2];
 	pid_t pid;
@@ -204,6 +208,10 @@ pid_t sleeper(int *fd_w)
 	pid = fork();
 	if (pid == 0) {
 		close(p[1]);
+		if (uid != (uid_t)-1 &&
+		    (setgid(uid) || setuid(uid) ||
+		     prctl(PR_SET_DUMPABLE, dumpable)))
+			_exit(1);
 		while (read(p[0], &c, 1) > 0)
 			;
 		_exit(0);
@@ -211,6 +219,11 @@ pid_t sleeper(int *fd_w)
 	close(p[0]);
 	*fd_w = p[1];
 	return pid;
+}
+
+pid_t sleeper(int *fd_w)
+{
+	return sleeper_as((uid_t)-1, 1, fd_w);
 }
 
 /*
