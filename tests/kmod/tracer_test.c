@@ -315,11 +315,25 @@ static int tt_wait_asleep(struct tt_worker *w, bool need_finished)
 	return -ETIMEDOUT;
 }
 
+/*
+ * Stopped means exited, as after waitpid(): kthread_stop() returns when the
+ * worker releases its mm, which do_exit() does before the
+ * sched_process_exit tracepoint where tracer drops the process, so wait on
+ * until exit_notify() has set exit_state.  (Without this the 6.1-rt lane
+ * once found the last worker still in the table.)
+ */
 static void tt_worker_stop(struct tt_worker *w)
 {
+	unsigned int ms;
+
 	WRITE_ONCE(w->stop, true);
 	wake_up_process(w->task);
 	kthread_stop(w->task);
+	for (ms = 0; ms < 20000 && !READ_ONCE(w->task->exit_state); ms++)
+		usleep_range(1000, 2000);
+	if (!READ_ONCE(w->task->exit_state))
+		pr_warn("worker %d is not past exit_notify() after 20 s\n",
+			task_pid_nr(w->task));
 	put_task_struct(w->task);
 	kvfree(w);
 }

@@ -186,6 +186,15 @@ static void trace_loop(pid_t pid, struct result *res)
 		t = thread_add(tid);
 		switch (event) {
 		case PTRACE_EVENT_EXIT:
+			/*
+			 * waitpid() can report the stop before the thread is
+			 * off its CPU: on PREEMPT_RT, ptrace_stop() still
+			 * unlocks sleeping locks after notifying us, and
+			 * migrate_enable() there may kfree(NULL).  A ptrace
+			 * request waits until it is inactive, so the row read
+			 * next is final.
+			 */
+			ptrace(PTRACE_GETEVENTMSG, tid, NULL, &msg);
 			read_row(pid, res);
 			resume(tid, 0);
 			continue;
