@@ -12,16 +12,14 @@
  * of this function) may trace anything.
  */
 #include <linux/cred.h>
-#include <linux/sched/coredump.h>
-#include <linux/sched/mm.h>
 #include <linux/sched/task.h>
 
+#include "compat.h"
 #include "tracer.h"
 
 bool tracer_may_trace(const struct cred *cred, struct task_struct *task)
 {
 	const struct cred *tcred;
-	struct mm_struct *mm;
 	bool ok;
 
 	if (task->flags & PF_KTHREAD)
@@ -37,8 +35,7 @@ bool tracer_may_trace(const struct cred *cred, struct task_struct *task)
 		return false;
 
 	task_lock(task);
-	mm = task->mm;
-	ok = mm && get_dumpable(mm) == SUID_DUMP_USER;
+	ok = tracer_task_dumpable(task);
 	task_unlock(task);
 	return ok;
 }

@@ -27,6 +27,7 @@
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
 
+#include "compat.h"
 #include "tracer.h"
 
 /* 8 slots of 16 bytes: a bucket is two cache lines. */

@@ -7,31 +7,55 @@
  *
  * The includer defines, then includes this file where the list goes:
  *   TRACER_KMALLOC(symbol, kind)      a kmalloc entry point; @kind names
- *                                     its size argument: size0, size2 and
- *                                     size3 (argument 0, 2 or 3), or large
- *                                     (argument 0, and another kmalloc
- *                                     entry point may call it: 6.10+)
+ *                                     its size argument and its rule:
+ *       size0, size2, size3  argument 0, 2 or 3; not counted when called
+ *                            from another kmalloc entry point (that one
+ *                            counted the call: a large kmalloc on 6.10+)
+ *       small0               argument 0, counted only up to
+ *                            KMALLOC_MAX_CACHE_SIZE: a larger size goes on
+ *                            to kmalloc_order_trace(), which counts it
+ *       order0               argument 0, always counted: it may be reached
+ *                            by a tail call, which leaves no caller to test
  *   TRACER_OTHER(symbol, FUNC, kind)  any other function; FUNC is the
  *                                     suffix of its enum tracer_func value
  * Symbols of other kernel versions are listed too: registration skips the
  * ones a kernel lacks.  No include guard: each includer expands it once.
  */
+#ifdef COMPAT_KMALLOC_ORDER_TRACE
+/* 5.10 */
+TRACER_KMALLOC("__kmalloc", small0)
+TRACER_KMALLOC("__kmalloc_track_caller", small0)
+TRACER_KMALLOC("kmalloc_order_trace", order0)
+TRACER_KMALLOC("kmem_cache_alloc_trace", size2)
+TRACER_KMALLOC("kmem_cache_alloc_node_trace", size3)
+#else
 /* 6.1 to 6.9 */
 TRACER_KMALLOC("__kmalloc", size0)
-TRACER_KMALLOC("__kmalloc_node", size0)
-TRACER_KMALLOC("__kmalloc_node_track_caller", size0)
 TRACER_KMALLOC("kmalloc_trace", size2)
 TRACER_KMALLOC("kmalloc_node_trace", size3)
-TRACER_KMALLOC("kmalloc_large", large)
-TRACER_KMALLOC("kmalloc_large_node", large)
+TRACER_KMALLOC("kmalloc_large", size0)
+TRACER_KMALLOC("kmalloc_large_node", size0)
+#endif
+TRACER_KMALLOC("__kmalloc_node", size0)
+TRACER_KMALLOC("__kmalloc_node_track_caller", size0)
 /* 6.10 and later */
 TRACER_KMALLOC("__kmalloc_noprof", size0)
 TRACER_KMALLOC("__kmalloc_node_noprof", size0)
 TRACER_KMALLOC("__kmalloc_node_track_caller_noprof", size0)
 TRACER_KMALLOC("__kmalloc_cache_noprof", size2)
 TRACER_KMALLOC("__kmalloc_cache_node_noprof", size3)
-TRACER_KMALLOC("__kmalloc_large_noprof", large)
-TRACER_KMALLOC("__kmalloc_large_node_noprof", large)
+TRACER_KMALLOC("__kmalloc_large_noprof", size0)
+TRACER_KMALLOC("__kmalloc_large_node_noprof", size0)
+#ifdef COMPAT_KVMALLOC_FIRES_KMALLOC
+/*
+ * kvmalloc() fires kmem:kmalloc itself, so it counts as a kmalloc call.
+ * One that the slab cannot serve still counts, as the tracepoint does,
+ * even when vmalloc() serves it next.
+ */
+TRACER_KMALLOC("__kvmalloc_node_noprof", size0)
+#endif
+/* 7.x: slab-internal allocations (sheaves), not exported but probe-able */
+TRACER_KMALLOC("__kmalloc_flags_noprof", size0)
 
 TRACER_OTHER("kfree", KFREE, kfree)
 TRACER_OTHER("schedule", SCHEDULE, schedule)

@@ -19,6 +19,8 @@
  * kernel and on whether the size is a compile-time constant.  Every entry
  * point that fires the kmem:kmalloc tracepoint on some kernel is listed in
  * probe_list.h; the ones this kernel lacks are skipped at registration.
+ * One kmalloc() call counts once: an entry point called from another one's
+ * text is part of the outer call, and probe_list.h gives the rule of each.
  * Kernels built with CONFIG_DEBUG_LOCK_ALLOC have mutex_lock_nested()
  * instead of mutex_lock(), so both are listed too.
  */
@@ -28,6 +30,7 @@
 #include <linux/ptrace.h>
 #include <linux/slab.h>
 
+#include "compat.h"
 #include "tracer.h"
 
 static unsigned int maxactive = 256;
@@ -36,7 +39,7 @@ MODULE_PARM_DESC(maxactive,
 		 "Monitored threads that may sleep in one kmalloc entry point at once without a missed event (default 256)");
 
 /* kretprobe refuses more instances than this (KRETPROBE_MAXACTIVE_MAX). */
-#define TRACER_MAXACTIVE_MAX 4096
+#define TRACER_MAXACTIVE_MAX 4096U
 
 /* The function a probe stands for: each needs at least one symbol. */
 enum tracer_func {
@@ -76,7 +79,7 @@ struct tracer_text {
 	unsigned long start, end;
 };
 
-static struct tracer_text tracer_kmalloc_text[16];
+static struct tracer_text tracer_kmalloc_text[24];
 static unsigned int tracer_nr_kmalloc_text;
 
 static int tracer_count(enum tracer_counter counter)
@@ -142,30 +145,39 @@ static int tracer_kfree_entry(struct kretprobe_instance *ri,
 }
 
 /*
- * On 6.10+ a runtime-sized kmalloc() above KMALLOC_MAX_CACHE_SIZE goes
- * through __kmalloc_noprof() (or a sibling) into the exported
- * __kmalloc_large_node_noprof(): one call, two probed entry points.  The
- * inner one is recognised by its caller, which lies in a kmalloc entry
- * point's own text.
+ * Whether this kmalloc entry point was called by another one, which counted
+ * the call: on 6.10+ a runtime-sized kmalloc() above KMALLOC_MAX_CACHE_SIZE
+ * goes through __kmalloc_noprof() (or a sibling) into the exported
+ * __kmalloc_large_node_noprof(), and on 6.15+ kvmalloc() does the same.
+ * The caller is read at the probed function's first instruction; where the
+ * architecture gives no caller (see compat.h), nothing is seen as nested
+ * and such a call counts twice.
  */
 static bool tracer_called_by_kmalloc(struct pt_regs *regs)
 {
-#ifdef CONFIG_X86
-	unsigned long caller = *(unsigned long *)kernel_stack_pointer(regs);
+	unsigned long caller = tracer_entry_caller(regs);
 	unsigned int i;
 
+	if (!TRACER_HAVE_ENTRY_CALLER)
+		return false;
 	for (i = 0; i < tracer_nr_kmalloc_text; i++)
 		if (caller >= tracer_kmalloc_text[i].start &&
 		    caller < tracer_kmalloc_text[i].end)
 			return true;
-#endif
 	return false;
 }
+
+/* How an entry point's calls count: see the kinds in probe_list.h. */
+enum tracer_kmalloc_rule {
+	TRACER_UNLESS_NESTED,
+	TRACER_UNLESS_LARGE,
+	TRACER_ALWAYS,
+};
 
 static __always_inline int tracer_kmalloc_entry(struct kretprobe_instance *ri,
 						struct pt_regs *regs,
 						unsigned int size_arg,
-						bool may_nest)
+						enum tracer_kmalloc_rule rule)
 {
 	struct tracer_kmalloc_call *call = (void *)ri->data;
 	struct tracer_proc *proc;
@@ -174,13 +186,16 @@ static __always_inline int tracer_kmalloc_entry(struct kretprobe_instance *ri,
 
 	if (!tracer_may_charge())
 		return 1;
+	size = regs_get_kernel_argument(regs, size_arg);
+	if (rule == TRACER_UNLESS_LARGE && size > KMALLOC_MAX_CACHE_SIZE)
+		return 1;
 	gone = atomic_read_acquire(&tracer_procs_gone);
 	preempt_disable_notrace();
 	proc = tracer_proc_find(current->tgid);
-	if (proc && may_nest && tracer_called_by_kmalloc(regs))
+	if (proc && rule == TRACER_UNLESS_NESTED &&
+	    tracer_called_by_kmalloc(regs))
 		proc = NULL;
 	if (proc) {
-		size = regs_get_kernel_argument(regs, size_arg);
 		atomic64_inc(&proc->count[TRACER_KMALLOC]);
 		atomic64_add(size, &proc->count[TRACER_KMALLOC_MEM]);
 		call->size = size;
@@ -196,25 +211,32 @@ static __always_inline int tracer_kmalloc_entry(struct kretprobe_instance *ri,
 static int tracer_kmalloc_size0(struct kretprobe_instance *ri,
 				struct pt_regs *regs)
 {
-	return tracer_kmalloc_entry(ri, regs, 0, false);
+	return tracer_kmalloc_entry(ri, regs, 0, TRACER_UNLESS_NESTED);
 }
 
 static int tracer_kmalloc_size2(struct kretprobe_instance *ri,
 				struct pt_regs *regs)
 {
-	return tracer_kmalloc_entry(ri, regs, 2, false);
+	return tracer_kmalloc_entry(ri, regs, 2, TRACER_UNLESS_NESTED);
 }
 
 static int tracer_kmalloc_size3(struct kretprobe_instance *ri,
 				struct pt_regs *regs)
 {
-	return tracer_kmalloc_entry(ri, regs, 3, false);
+	return tracer_kmalloc_entry(ri, regs, 3, TRACER_UNLESS_NESTED);
 }
 
-static int tracer_kmalloc_large(struct kretprobe_instance *ri,
-				struct pt_regs *regs)
+/* Used only by the kernels that have kmalloc_order_trace(). */
+static int __maybe_unused tracer_kmalloc_small0(struct kretprobe_instance *ri,
+						struct pt_regs *regs)
 {
-	return tracer_kmalloc_entry(ri, regs, 0, true);
+	return tracer_kmalloc_entry(ri, regs, 0, TRACER_UNLESS_LARGE);
+}
+
+static int __maybe_unused tracer_kmalloc_order0(struct kretprobe_instance *ri,
+						struct pt_regs *regs)
+{
+	return tracer_kmalloc_entry(ri, regs, 0, TRACER_ALWAYS);
 }
 
 /*
@@ -231,7 +253,8 @@ static int tracer_kmalloc_return(struct kretprobe_instance *ri,
 	unsigned long addr = regs_return_value(regs);
 	struct tracer_proc *proc;
 
-	if (ZERO_OR_NULL_PTR((void *)addr))
+	/* A kvmalloc() that vmalloc() served is never given to kfree(). */
+	if (ZERO_OR_NULL_PTR((void *)addr) || is_vmalloc_addr((void *)addr))
 		return 0;
 	preempt_disable_notrace();
 	if (atomic_read_acquire(&tracer_procs_gone) == call->gone) {

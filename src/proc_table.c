@@ -16,6 +16,7 @@
 #include <linux/tracepoint.h>
 #include <linux/workqueue.h>
 
+#include "compat.h"
 #include "tracer.h"
 
 static unsigned int max_processes = 32768;
@@ -118,7 +119,7 @@ int tracer_proc_remove(pid_t tgid)
 }
 
 /* Runs for every exiting thread; only the last thread of a group matters. */
-static void tracer_on_process_exit(void *data, struct task_struct *task)
+static void tracer_on_process_exit(TRACER_EXIT_PROBE_ARGS)
 {
 	bool monitored;
 

@@ -10,6 +10,7 @@
 #include <linux/delay.h>
 #include <linux/ktime.h>
 #include <linux/kthread.h>
+#include <linux/mm.h>		/* kvzalloc() and kvfree() before 5.16 */
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/proc_fs.h>
