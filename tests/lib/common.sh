@@ -34,56 +34,94 @@ ensure_packages() {
 	fi
 }
 
-# The package that provides a lane's kernel, resolved from Debian's archive.
-# Lanes: 6.1 (linux-image-amd64), 6.12 (newest 6.12 of bookworm), 6.1-rt.
-lane_image_package() {
-	local meta
-	case $1 in
-	6.1) meta=linux-image-amd64 ;;
-	6.1-rt) meta=linux-image-rt-amd64 ;;
-	6.12)
-		apt-cache search --names-only '^linux-image-6\.12\.[0-9]+\+deb12-amd64$' |
-			awk '{print $1}' | sort -V | tail -n 1
-		return ;;
-	*) log "unknown lane $1"; return 1 ;;
+# The kernel lanes, each a kernel of Debian's archive picked at run time
+# (old ABIs vanish from it), built for with its suite's own compiler:
+#   5.10        bullseye's newest 5.10 (gcc-10, in a bullseye root)
+#   6.1, 6.1-rt bookworm's, this machine's own suite (gcc-12, on the host)
+#   6.12        trixie's newest 6.12+deb13 (gcc-14, in a trixie root)
+#   newest, newest-rt   the newest kernel of trixie-backports and sid, so
+#               that the lane follows Debian (in that suite's root)
+#   debug       tests/kernels/build-debug-kernel (not resolved here)
+# lane_kernel LANE prints "SUITE RELEASE"; SUITE "host" is this machine.
+newest_image() { # newest_image SUITE REGEX: the newest linux-image-R matching
+	chroot "$("$TOP/tests/lib/suite-root" "$1")" apt-cache search --names-only "$2" |
+		awk '{print $1}' | sed 's/^linux-image-//' | sort -V | tail -n 1
+}
+host_image() { # host_image META: the release a bookworm meta-package points at
+	apt-cache depends "$1" 2>/dev/null |
+		awk '/Depends: linux-image-/ {sub("linux-image-", "", $2); print $2; exit}'
+}
+lane_kernel() {
+	local lane=$1 flavour=amd64 rel= r s suite=
+	case $lane in
+	6.1|6.1-rt)
+		[ "$lane" = 6.1-rt ] && flavour=rt-amd64
+		rel=$(host_image "linux-image-$flavour")
+		[ -n "$rel" ] || { apt_update_once; rel=$(host_image "linux-image-$flavour"); }
+		suite=host ;;
+	5.10) suite=bullseye rel=$(newest_image bullseye '^linux-image-5\.10\.0-[0-9]+-amd64$') ;;
+	6.12) suite=trixie rel=$(newest_image trixie '^linux-image-6\.12\.[0-9]+\+deb13-amd64$') ;;
+	newest|newest-rt)
+		[ "$lane" = newest-rt ] && flavour=rt-amd64
+		read -r rel suite < <(for s in trixie sid; do
+			r=$(newest_image "$s" "^linux-image-[0-9][0-9.]*\\+deb[0-9]+-$flavour\$")
+			[ -n "$r" ] && echo "$r $s"
+		done | sort -V -k1,1 | tail -n 1) || true ;;
+	*) log "unknown lane $lane"; return 1 ;;
 	esac
-	apt-cache depends "$meta" 2>/dev/null |
-		awk '/Depends: linux-image-/ {print $2; exit}'
+	[ -n "$rel" ] && [ -n "$suite" ] ||
+		{ log "cannot resolve the kernel of lane $lane"; return 1; }
+	echo "$suite $rel"
 }
 
-lane_release() {
-	local pkg
-	pkg=$(lane_image_package "$1")
-	if [ -z "$pkg" ]; then
-		apt_update_once
-		pkg=$(lane_image_package "$1")
-	fi
-	[ -n "$pkg" ] || { log "cannot resolve the kernel of lane $1"; return 1; }
-	echo "${pkg#linux-image-}"
-}
-
-# fetch_kernel RELEASE: prints the path of its vmlinuz, cached.  The image
-# package is downloaded and unpacked in the cache, never installed: the
-# host's own kernel and boot files are not touched.
+# fetch_kernel SUITE RELEASE: prints the path of its vmlinuz, cached.  The
+# image package is downloaded and unpacked in the cache, never installed:
+# the host's own kernel and boot files are not touched.  From 7.x on the
+# image is split, and the kernel is linux-binary-unsigned-R's
+# vmlinuz.unsigned.
 fetch_kernel() {
-	local rel=$1 dir="$CACHE/kernels/$1" deb
+	local suite=$1 rel=$2 dir="$CACHE/kernels/$2" root= deb p
 	if [ ! -s "$dir/vmlinuz" ]; then
 		mkdir -p "$dir" "$CACHE/debs"
-		(cd "$CACHE/debs" && apt-get download -q "linux-image-$rel" >/dev/null 2>&1) ||
-			{ apt_update_once; (cd "$CACHE/debs" && apt-get download -q "linux-image-$rel" >/dev/null); } ||
-			return 1
-		deb=$(ls -t "$CACHE/debs/linux-image-${rel}"_*.deb | head -n 1)
-		dpkg-deb --fsys-tarfile "$deb" |
-			tar -xO "./boot/vmlinuz-$rel" >"$dir/vmlinuz.tmp" &&
-			mv "$dir/vmlinuz.tmp" "$dir/vmlinuz"
+		[ "$suite" = host ] || root=$("$TOP/tests/lib/suite-root" "$suite") || return 1
+		for p in "linux-image-$rel" "linux-binary-unsigned-$rel"; do
+			download_deb "$root" "$p" || continue
+			deb=$(ls -t "$CACHE/debs/${p}"_*.deb | head -n 1)
+			dpkg-deb --fsys-tarfile "$deb" |
+				tar -xO --wildcards "./boot/vmlinuz-$rel" "./usr/lib/modules/$rel/vmlinuz*" \
+				>"$dir/vmlinuz.tmp" 2>/dev/null
+			[ -s "$dir/vmlinuz.tmp" ] && break
+		done
+		[ -s "$dir/vmlinuz.tmp" ] || { log "no vmlinuz for $rel"; return 1; }
+		mv "$dir/vmlinuz.tmp" "$dir/vmlinuz"
 	fi
 	echo "$dir/vmlinuz"
 }
 
-# The headers of a release, installed with apt-get (DKMS users have them too).
-ensure_headers() {
-	ensure_packages "linux-headers-$1" >&2 || return 1
-	echo "/usr/src/linux-headers-$1"
+# download_deb ROOT PACKAGE: into $CACHE/debs, with ROOT's apt (a suite
+# root) or, with ROOT empty, this machine's.
+download_deb() {
+	local root=$1 pkg=$2
+	if [ -z "$root" ]; then
+		(cd "$CACHE/debs" && apt-get download -q "$pkg" >/dev/null 2>&1) ||
+			{ apt_update_once; (cd "$CACHE/debs" && apt-get download -q "$pkg" >/dev/null 2>&1); }
+		return
+	fi
+	chroot "$root" sh -c 'cd /tmp && apt-get download -q "$1"' sh "$pkg" >/dev/null 2>&1 &&
+		mv "$root"/tmp/"$pkg"_*.deb "$CACHE/debs/"
+}
+
+# lane_kdir SUITE RELEASE: what tests/lib/kbuild takes to build for it: the
+# headers on this machine (installed with apt-get, as DKMS users have
+# them), or SUITE:RELEASE, built in that suite's root.
+lane_kdir() {
+	if [ "$1" = host ]; then
+		ensure_packages "linux-headers-$2" >&2 || return 1
+		echo "/usr/src/linux-headers-$2"
+	else
+		"$TOP/tests/lib/suite-root" "$1" "linux-headers-$2" sparse kmod >/dev/null || return 1
+		echo "$1:$2"
+	fi
 }
 
 # checkpatch.pl from Debian's kernel source tarball, unpacked once.
