@@ -74,6 +74,7 @@ struct trace_event {
 	unsigned long long ptr, bytes;
 };
 int tfs_write(const char *file, const char *text, int flags);
+int kmem_events_set(const char *file, const char *text);
 void trace_parse_reset(void);
 int parse_trace_line(const char *line, struct trace_event *ev);
 void size_map_clear(void);
@@ -81,6 +82,8 @@ void charge_event(const struct trace_event *ev, struct counts *c);
 long trace_overruns(void);
 int kernel_calls_begin(pid_t lo, pid_t hi);
 int kernel_calls_end(const pid_t *pids, int n, struct counts *extra);
+void kernel_calls_explain(int first, int n, const struct counts *program,
+			  struct counts *extra);
 
 /* Groups of tests. */
 struct test {

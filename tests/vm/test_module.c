@@ -61,6 +61,7 @@ static int run_workers(char programs[][160], int n, unsigned int skip_mask)
 			err = -1;
 			break;
 		}
+		kernel_calls_explain(i, 1, &want, &extra[i]);
 		want.v[C_SCHED] += waits[i];
 		for (int c = 0; c < NR_COLS; c++)
 			want.v[c] += extra[i].v[c];

@@ -171,8 +171,7 @@ static int setup_trace(pid_t pid)
 	tfs_set("options/hash-ptr", "0");
 	snprintf(buf, sizeof(buf), "%d", pid);
 	err = tfs_set("set_event_pid", buf) ?:
-	      tfs_set("events/kmem/kmalloc/enable", "1") ?:
-	      tfs_set("events/kmem/kfree/enable", "1") ?:
+	      kmem_events_set("enable", "1") ?:
 	      tfs_set("events/oracle/enable", "1");
 	return err ? fail("enabling events: %s", strerror(err)) : 0;
 }

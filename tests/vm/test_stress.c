@@ -133,6 +133,8 @@ static int test_churn(void)
 		for (i = 0; i < 4 && !err; i++) {
 			struct counts w2 = want;
 
+			kernel_calls_explain(i, 1, &want, &extra[i]);
+
 			w2.v[C_SCHED] += waits[i];
 			for (j = 0; j < NR_COLS; j++)
 				w2.v[j] += extra[i].v[j];
@@ -363,7 +365,7 @@ static int test_limits(void)
 	int w[6], i, err = 0;
 	pid_t pids[6], worker;
 	long overflows, entries, cap, waits;
-	struct counts got, extra;
+	struct counts got, want, extra;
 
 	/* The process table: max_processes is writable at run time. */
 	if (write_file(PARAMS "max_processes", "5"))
@@ -398,6 +400,10 @@ static int test_limits(void)
 	waits = tt_wait(worker);
 	if (!err && kernel_calls_end(&worker, 1, &extra))
 		err = -1;
+	if (!err && expect_program("kmalloc=1500:64,kfree=1500", &want))
+		err = -1;
+	if (!err)
+		kernel_calls_explain(0, 1, &want, &extra);
 	overflows = read_long_file(SYSDIR "addr_overflows");
 	entries = read_long_file(SYSDIR "addr_entries");
 	if (!err && find_row(worker, &got) != 1)

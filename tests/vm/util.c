@@ -247,6 +247,7 @@ int check_worker(const char *what, const char *program)
 		tt_stop(pid);
 		return fail("%s: the worker did not finish", what);
 	}
+	kernel_calls_explain(0, 1, &want, &extra);
 	want.v[C_SCHED] += waits;
 	for (int c = 0; c < NR_COLS; c++)
 		want.v[c] += extra.v[c];
