@@ -12,6 +12,15 @@
 
 static int passed, failed, skipped;
 static char only[64];	/* tracer.only=WORD on the kernel command line */
+/* tracer.scale=PERCENT: the stress tests' counts, scaled on slower lanes */
+static int stress_scale = 100;
+
+int scaled(int count)
+{
+	long n = (long)count * stress_scale / 100;
+
+	return n > 0 ? n : 1;
+}
 static long last_missed;
 
 static double now(void)
@@ -60,6 +69,10 @@ int main(int argc, char **argv)
 	if (cmdline && fgets(line, sizeof(line), cmdline) &&
 	    (p = strstr(line, "tracer.only=")))
 		sscanf(p + 12, "%63[^ \n]", only);
+	p = strstr(line, "tracer.scale=");
+	if (p && (sscanf(p + 13, "%d", &stress_scale) != 1 ||
+		  stress_scale < 1 || stress_scale > 100))
+		stress_scale = 100;
 	if (cmdline)
 		fclose(cmdline);
 	run_group(process_tests);

@@ -85,6 +85,9 @@ int kernel_calls_end(const pid_t *pids, int n, struct counts *extra);
 void kernel_calls_explain(int first, int n, const struct counts *program,
 			  struct counts *extra);
 
+/* @count scaled by the lane's tracer.scale (percent), at least 1. */
+int scaled(int count);
+
 /* Groups of tests. */
 struct test {
 	const char *name;

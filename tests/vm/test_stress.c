@@ -185,7 +185,7 @@ static int test_churn(void)
 
 /* ---- exit races ---- */
 
-#define EXIT_PROCS 10000
+#define EXIT_PROCS 10000	/* scaled() */
 #define EXIT_BATCH 256		/* children in flight, each with its stack */
 #define EXIT_STACK 16384
 
@@ -225,7 +225,7 @@ static int test_exit_races(void)
 	if (!stacks)
 		return fail("no memory for the children's stacks");
 	pthread_create(&t, NULL, exit_remover, &removed);
-	for (i = 0; i < EXIT_PROCS; i++) {
+	for (i = 0; i < scaled(EXIT_PROCS); i++) {
 		/*
 		 * Most children share our memory (light_child); every 16th is
 		 * a real fork(), so an exit that tears down an address space
@@ -265,7 +265,7 @@ static int test_exit_races(void)
 		usleep(50000);
 	}
 	note("exit races: %d processes, %ld added, %ld removed while exiting",
-	     EXIT_PROCS, added, removed);
+	     scaled(EXIT_PROCS), added, removed);
 	if (read_long_file(SYSDIR "processes"))
 		return fail("%ld processes left in the table",
 			    read_long_file(SYSDIR "processes"));
@@ -326,7 +326,7 @@ static int test_reload_under_load(void)
 
 	churn_stop = 0;
 	pthread_create(&t, NULL, proc_holder, NULL);
-	for (cycle = 0; cycle < 100 && !err; cycle++) {
+	for (cycle = 0; cycle < scaled(100) && !err; cycle++) {
 		for (i = 0; i < 4; i++) {
 			workers[i] = tt_spawn(busy);
 			tracer_add(workers[i]);
@@ -354,7 +354,7 @@ static int test_reload_under_load(void)
 		return err;
 	note("reload: %d rmmod/insmod cycles with 4 monitored workers running; %.1f s in rmmod, %.1f s in insmod, %.1f s stopping workers",
 	     cycle, spent[0], spent[1], spent[2]);
-	return check_worker("after 100 reloads",
+	return check_worker("after the reloads",
 			    "kmalloc=9:21,kfree=5,lock=6,updown=3,sched=2");
 }
 
@@ -429,7 +429,7 @@ static int test_limits(void)
 const struct test stress_tests[] = {
 	{ "limits: table full is ENOSPC, address overflows counted", test_limits },
 	{ "churn: adds/removes, readers and exact workers, 30 s", test_churn },
-	{ "exit races: 10000 processes added, removed and exiting", test_exit_races },
-	{ "rmmod/insmod x100 under load, then exact", test_reload_under_load },
+	{ "exit races: processes added, removed and exiting", test_exit_races },
+	{ "rmmod/insmod under load, then exact", test_reload_under_load },
 	{ NULL, NULL }
 };
