@@ -6,6 +6,8 @@
 #   make KDIR=/path      ... or for the kernel tree at /path
 #   make KERNELRELEASE=r ... or for /lib/modules/r/build
 #   make check           every test, in QEMU; never loads anything on this host
+#   make check-all       make check with every lane's stress tests in full,
+#                        then make check-kernels (the build matrix)
 #   make demo            the tracer on a real program inside a VM
 #
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
@@ -17,7 +19,7 @@ KDIR ?= /lib/modules/$(KERNELRELEASE)/build
 unexport KERNELRELEASE
 MAKEOVERRIDES := $(filter-out KERNELRELEASE=%,$(MAKEOVERRIDES))
 
-.PHONY: all module clean check demo version
+.PHONY: all module clean check check-all demo version
 all: module
 
 module:
@@ -34,6 +36,10 @@ version:
 check:
 	TRACER_KDIR="$(if $(filter command line,$(origin KDIR)),$(KDIR))" \
 	TRACER_KERNEL="$(KERNEL)" tests/check
+
+check-all:
+	TRACER_STRESS_SCALE=100 $(MAKE) check
+	$(MAKE) check-kernels
 
 demo:
 	tests/demo
