@@ -18,6 +18,7 @@
 #include <linux/semaphore.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 
 #include "tracer_test.h"
 
@@ -27,16 +28,16 @@ enum tt_op {
 	TT_KMALLOC, TT_KZALLOC, TT_KMALLOC_NODE, TT_KMALLOC_LARGE,
 	TT_KMALLOC_ARRAY, TT_KMALLOC_ZERO, TT_KMALLOC_CONST,
 	TT_KMALLOC_NODE_CONST, TT_KMALLOC_LARGE_CONST,
-	TT_KMALLOC_LARGE_NODE_CONST, TT_KFREE, TT_KFREE_NULL, TT_SCHED,
-	TT_UPDOWN, TT_LOCK, TT_CONTEND, TT_RECYCLE, TT_NR_OPS
+	TT_KMALLOC_LARGE_NODE_CONST, TT_KVMALLOC, TT_KFREE, TT_KFREE_NULL,
+	TT_SCHED, TT_UPDOWN, TT_LOCK, TT_CONTEND, TT_RECYCLE, TT_NR_OPS
 };
 
 static const char *const tt_op_names[TT_NR_OPS] = {
 	"kmalloc", "kzalloc", "kmalloc_node", "kmalloc_large",
 	"kmalloc_array", "kmalloc_zero", "kmalloc_const",
 	"kmalloc_node_const", "kmalloc_large_const",
-	"kmalloc_large_node_const", "kfree", "kfree_null", "sched",
-	"updown", "lock", "contend", "recycle",
+	"kmalloc_large_node_const", "kvmalloc", "kfree", "kfree_null",
+	"sched", "updown", "lock", "contend", "recycle",
 };
 
 struct tt_step {
@@ -110,6 +111,23 @@ static void tt_free_oldest(struct tt_blocks *b, unsigned int n)
 		kfree(b->ptr[b->head++ % TT_MAX_BLOCKS]);
 }
 
+/*
+ * kvmalloc(), kept only when the slab served it: the blocks held are given
+ * back with kfree(), and one from vmalloc() would need kvfree() (whose
+ * kfree() call the tracepoints would name as the kernel's own).
+ */
+static void *tt_kvmalloc(size_t size)
+{
+	void *ptr = kvmalloc(size, GFP_KERNEL);
+
+	if (ptr && is_vmalloc_addr(ptr)) {
+		pr_warn("kvmalloc(%zu) was served by vmalloc()\n", size);
+		vfree(ptr);
+		return NULL;
+	}
+	return ptr;
+}
+
 /* One allocation; sizes in @s are runtime values the compiler cannot see. */
 static void *tt_alloc(const struct tt_step *s)
 {
@@ -140,6 +158,8 @@ static void *tt_alloc(const struct tt_step *s)
 	case TT_KMALLOC_LARGE_NODE_CONST:
 		return kmalloc_node(TT_LARGE_NODE_CONST_SIZE, GFP_KERNEL,
 				    NUMA_NO_NODE);
+	case TT_KVMALLOC:
+		return tt_kvmalloc(size);
 	default:
 		return NULL;
 	}

@@ -10,6 +10,7 @@
  *   kmalloc_zero                                  kmalloc() of a runtime 0
  *   kmalloc_const, kmalloc_node_const,            compile-time sizes below
  *   kmalloc_large_const, kmalloc_large_node_const
+ *   kvmalloc       kvmalloc(size): one kmalloc call on every kernel
  *   kfree          free the oldest @count blocks still held
  *   kfree_null     kfree(NULL), @count times
  *   sched          schedule(), @count times

@@ -94,6 +94,7 @@ static const char *const single_programs[] = {
 	"kmalloc_node_const=4,kfree=4",
 	"kzalloc=5:1000,kfree=5",
 	"kmalloc_array=3:50,kfree=3",
+	"kvmalloc=6:300,kvmalloc=3:20000,kfree=9",
 	"kfree_null=9",
 	"sched=25",
 	"updown=13",

@@ -368,7 +368,8 @@ int expect_program(const char *program, struct counts *c)
 			else if (!strcmp(op, "kmalloc") ||
 				 !strcmp(op, "kzalloc") ||
 				 !strcmp(op, "kmalloc_node") ||
-				 !strcmp(op, "kmalloc_large"))
+				 !strcmp(op, "kmalloc_large") ||
+				 !strcmp(op, "kvmalloc"))
 				bytes = size;
 			else
 				return fail("unknown op '%s'", op);
