@@ -20,6 +20,7 @@
 #include <linux/sched.h>
 #include <linux/sched/coredump.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 #ifdef COMPAT_TASK_EXEC_STATE
 #include <linux/sched/exec_state.h>
 #endif
@@ -84,5 +85,12 @@ static __always_inline unsigned long tracer_entry_caller(struct pt_regs *regs)
 	return 0;
 #endif
 }
+
+/* The unbound system workqueue: see COMPAT_SYSTEM_DFL_WQ in Kbuild.compat. */
+#ifdef COMPAT_SYSTEM_DFL_WQ
+#define tracer_unbound_wq system_dfl_wq
+#else
+#define tracer_unbound_wq system_unbound_wq
+#endif
 
 #endif /* _TRACER_COMPAT_H */

@@ -59,7 +59,7 @@ static bool tracer_proc_unlink(pid_t tgid, const u32 *only)
 	raw_spin_unlock(&tracer_procs_lock);
 
 	if (proc)
-		queue_work(system_unbound_wq, &tracer_reap_work);
+		queue_work(tracer_unbound_wq, &tracer_reap_work);
 	return proc;
 }
 
@@ -253,6 +253,6 @@ void tracer_proc_table_exit(void)
 	}
 	raw_spin_unlock(&tracer_procs_lock);
 
-	queue_work(system_unbound_wq, &tracer_reap_work);
+	queue_work(tracer_unbound_wq, &tracer_reap_work);
 	flush_work(&tracer_reap_work);
 }
