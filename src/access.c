@@ -34,6 +34,8 @@ bool tracer_may_trace(const struct cred *cred, struct task_struct *task)
 	if (!ok)
 		return false;
 
+	/* As __ptrace_may_access(): creds before dumpability (commit_creds()). */
+	smp_rmb();
 	task_lock(task);
 	ok = tracer_task_dumpable(task);
 	task_unlock(task);

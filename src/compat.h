@@ -42,7 +42,7 @@ static inline bool tracer_task_dumpable(struct task_struct *task)
 		return false;
 	rcu_read_lock();
 	es = rcu_dereference(task->exec_state);
-	ok = es && READ_ONCE(es->dumpable) == TASK_DUMPABLE_OWNER;
+	ok = READ_ONCE(es->dumpable) == TASK_DUMPABLE_OWNER;
 	rcu_read_unlock();
 	return ok;
 #else

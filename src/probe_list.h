@@ -54,7 +54,13 @@ TRACER_KMALLOC("__kmalloc_large_node_noprof", size0)
  */
 TRACER_KMALLOC("__kvmalloc_node_noprof", size0)
 #endif
-/* 7.x: slab-internal allocations (sheaves), not exported but probe-able */
+/*
+ * 7.x: the slab's own allocations (sheaves, object vectors), not exported
+ * but probe-able.  They happen in the context of whichever kmalloc(),
+ * kmem_cache_alloc() or kfree() needed them, and count for that process,
+ * as kmem:kmalloc charges them.  Those that may not spin go through
+ * kmalloc_nolock(), which fires no tracepoint but counts here too.
+ */
 TRACER_KMALLOC("__kmalloc_flags_noprof", size0)
 
 TRACER_OTHER("kfree", KFREE, kfree)

@@ -15,6 +15,7 @@
 #include <linux/sort.h>
 #include <linux/tracepoint.h>
 #include <linux/workqueue.h>
+#include <trace/events/sched.h>
 
 #include "compat.h"
 #include "tracer.h"
@@ -222,6 +223,8 @@ static void tracer_find_exit_tp(struct tracepoint *tp, void *priv)
 
 int tracer_proc_table_init(void)
 {
+	/* The probe's prototype is the tracepoint's: a mismatch does not build. */
+	check_trace_callback_type_sched_process_exit(tracer_on_process_exit);
 	for_each_kernel_tracepoint(tracer_find_exit_tp, &tracer_exit_tp);
 	if (!tracer_exit_tp) {
 		pr_err("no sched_process_exit tracepoint\n");
