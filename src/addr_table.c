@@ -3,8 +3,9 @@
  * Address -> requested size of blocks that monitored processes allocated,
  * so that a kfree() can be charged with the bytes its kmalloc() asked for.
  *
- * The table is preallocated at load: a kmalloc() inside a kmalloc probe
- * would recurse into the probe and be missed.  It is a fixed array of
+ * The table is allocated whole when the probes are armed and freed when
+ * they are disarmed (arming.c): a kmalloc() inside a kmalloc probe would
+ * recurse into the probe and be missed.  It is a fixed array of
  * buckets of TRACER_ADDR_BUCKET_SLOTS slots.  A full bucket drops the new
  * entry and counts an overflow; memory never grows.  Every kfree() in the
  * system removes its address, so a block freed by anyone never leaves a
@@ -23,6 +24,7 @@
 #include <linux/hash.h>
 #include <linux/log2.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
@@ -44,9 +46,14 @@ module_param(addr_table_size, uint, 0444);
 MODULE_PARM_DESC(addr_table_size,
 		 "Slots of the address->size table, a power of two (default 65536)");
 
+/*
+ * Set only while armed, when no handler runs.  tracer_addr_lock keeps the
+ * reaper's purge from a table being freed under it.
+ */
 static struct tracer_addr_slot *tracer_slots;
 static raw_spinlock_t *tracer_bucket_locks;
 static unsigned int tracer_bucket_bits;
+static DEFINE_MUTEX(tracer_addr_lock);
 atomic_long_t tracer_addr_nr_used = ATOMIC_LONG_INIT(0);
 static atomic_long_t tracer_addr_nr_overflows = ATOMIC_LONG_INIT(0);
 
@@ -60,34 +67,50 @@ static inline struct tracer_addr_slot *tracer_bucket_slots(unsigned long bkt)
 	return &tracer_slots[bkt * TRACER_ADDR_BUCKET_SLOTS];
 }
 
-int tracer_addr_table_init(void)
+/* At load: the table's size, made valid, for addr_capacity to show. */
+void tracer_addr_table_init(void)
 {
-	unsigned long nr_slots, nr_buckets, bkt;
+	addr_table_size = roundup_pow_of_two(clamp(addr_table_size, 1024U,
+						   1U << 24));
+}
 
-	nr_slots = clamp(addr_table_size, 1024U, 1U << 24);
-	nr_slots = roundup_pow_of_two(nr_slots);
-	nr_buckets = nr_slots / TRACER_ADDR_BUCKET_SLOTS;
+/* An empty table, before the probes that fill it are armed. */
+int tracer_addr_table_alloc(void)
+{
+	unsigned long nr_buckets = addr_table_size / TRACER_ADDR_BUCKET_SLOTS;
+	struct tracer_addr_slot *slots;
+	raw_spinlock_t *locks;
+	unsigned long bkt;
 
-	tracer_slots = vzalloc(array_size(nr_slots, sizeof(*tracer_slots)));
-	tracer_bucket_locks = kvmalloc_array(nr_buckets,
-					     sizeof(*tracer_bucket_locks),
-					     GFP_KERNEL);
-	if (!tracer_slots || !tracer_bucket_locks) {
-		vfree(tracer_slots);
-		kvfree(tracer_bucket_locks);
+	slots = vzalloc(array_size(addr_table_size, sizeof(*slots)));
+	locks = kvmalloc_array(nr_buckets, sizeof(*locks), GFP_KERNEL);
+	if (!slots || !locks) {
+		vfree(slots);
+		kvfree(locks);
 		return -ENOMEM;
 	}
 	for (bkt = 0; bkt < nr_buckets; bkt++)
-		raw_spin_lock_init(&tracer_bucket_locks[bkt]);
+		raw_spin_lock_init(&locks[bkt]);
+
+	mutex_lock(&tracer_addr_lock);
+	tracer_slots = slots;
+	tracer_bucket_locks = locks;
 	tracer_bucket_bits = ilog2(nr_buckets);
-	addr_table_size = nr_slots;
+	atomic_long_set(&tracer_addr_nr_used, 0);
+	mutex_unlock(&tracer_addr_lock);
 	return 0;
 }
 
-void tracer_addr_table_exit(void)
+/* After the probes are disarmed and their handlers have returned. */
+void tracer_addr_table_free(void)
 {
+	mutex_lock(&tracer_addr_lock);
 	vfree(tracer_slots);
 	kvfree(tracer_bucket_locks);
+	tracer_slots = NULL;
+	tracer_bucket_locks = NULL;
+	atomic_long_set(&tracer_addr_nr_used, 0);
+	mutex_unlock(&tracer_addr_lock);
 }
 
 void tracer_addr_insert(unsigned long addr, size_t size, u32 owner)
@@ -164,13 +187,14 @@ static int tracer_cmp_owner(const void *key, const void *elt)
 /* Drop every entry owned by one of @owners (sorted ascending). */
 void tracer_addr_purge(const u32 *owners, size_t nr_owners)
 {
-	unsigned long bkt, nr_buckets = 1UL << tracer_bucket_bits, addr;
+	unsigned long bkt, addr;
 	struct tracer_addr_slot *slots;
 	unsigned int i;
 
-	for (bkt = 0; bkt < nr_buckets; bkt++) {
+	mutex_lock(&tracer_addr_lock);
+	for (bkt = 0; tracer_slots && bkt < 1UL << tracer_bucket_bits; bkt++) {
 		if (!atomic_long_read(&tracer_addr_nr_used))
-			return;
+			break;
 		slots = tracer_bucket_slots(bkt);
 		raw_spin_lock(&tracer_bucket_locks[bkt]);
 		for (i = 0; i < TRACER_ADDR_BUCKET_SLOTS; i++) {
@@ -187,6 +211,7 @@ void tracer_addr_purge(const u32 *owners, size_t nr_owners)
 		if (!(bkt & 1023))
 			cond_resched();
 	}
+	mutex_unlock(&tracer_addr_lock);
 }
 
 unsigned long tracer_addr_used(void)

@@ -55,7 +55,7 @@ static long tracer_add_process(pid_t nr)
 	else if (!tracer_caller_may_trace(task))
 		err = -EPERM;
 	else
-		err = tracer_proc_add(task);
+		err = tracer_add_armed(task);
 	put_task_struct(task);
 	return err;
 }

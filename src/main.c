@@ -4,9 +4,11 @@
  * down_interruptible, mutex_lock and mutex_unlock.
  *
  * Setup goes from the inside out, so that nothing can reach a part that is
- * not ready: the tables first, then the probes that fill them, then
- * /proc/tracer that shows them, and /dev/tracer, the only way to add a
- * process, last.  Teardown is the exact reverse.
+ * not ready: the process table first, then the probes that fill it
+ * (registered disarmed: the first add arms them, see arming.c), then
+ * /proc/tracer that shows it, and /dev/tracer, the only way to add a
+ * process, last.  Teardown is the exact reverse, disarming before the
+ * probes go.
  */
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -18,12 +20,10 @@ static int __init tracer_init(void)
 {
 	int err;
 
-	err = tracer_addr_table_init();
-	if (err)
-		return err;
+	tracer_addr_table_init();
 	err = tracer_proc_table_init();
 	if (err)
-		goto err_addr_table;
+		return err;
 	err = tracer_probes_register();
 	if (err)
 		goto err_proc_table;
@@ -41,8 +41,6 @@ err_probes:
 	tracer_probes_unregister();
 err_proc_table:
 	tracer_proc_table_exit();
-err_addr_table:
-	tracer_addr_table_exit();
 	return err;
 }
 
@@ -50,9 +48,9 @@ static void __exit tracer_exit(void)
 {
 	tracer_device_exit();
 	tracer_proc_output_exit();
+	tracer_arming_exit();
 	tracer_probes_unregister();
 	tracer_proc_table_exit();
-	tracer_addr_table_exit();
 }
 
 module_init(tracer_init);

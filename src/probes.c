@@ -307,6 +307,8 @@ static int tracer_probe_register(struct tracer_probe *p)
 
 	memset(&p->rp, 0, sizeof(p->rp));
 	p->rp.kp.symbol_name = p->symbol;
+	/* Armed only while something is monitored: see arming.c. */
+	p->rp.kp.flags = KPROBE_FLAG_DISABLED;
 	p->rp.entry_handler = p->entry;
 	if (kmalloc) {
 		p->rp.handler = tracer_kmalloc_return;
@@ -377,6 +379,35 @@ int tracer_probes_register(void)
 fail:
 	tracer_probes_unregister();
 	return err;
+}
+
+void tracer_probes_disarm(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < tracer_nr_probes; i++)
+		if (tracer_probes[i].registered)
+			disable_kretprobe(&tracer_probes[i].rp);
+}
+
+/* Every registered probe, or none. */
+int tracer_probes_arm(void)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < tracer_nr_probes; i++) {
+		if (!tracer_probes[i].registered)
+			continue;
+		err = enable_kretprobe(&tracer_probes[i].rp);
+		if (err) {
+			pr_err("cannot arm the probe on %s: %d\n",
+			       tracer_probes[i].symbol, err);
+			tracer_probes_disarm();
+			return err;
+		}
+	}
+	return 0;
 }
 
 /*

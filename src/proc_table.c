@@ -44,6 +44,7 @@ static struct tracepoint *tracer_exit_tp;
 static bool tracer_proc_unlink(pid_t tgid, const u32 *only)
 {
 	struct tracer_proc *proc;
+	bool emptied = false;
 
 	raw_spin_lock(&tracer_procs_lock);
 	proc = tracer_proc_find(tgid);
@@ -52,7 +53,7 @@ static bool tracer_proc_unlink(pid_t tgid, const u32 *only)
 		/* Ordered after the unlink: see tracer_procs_gone in tracer.h. */
 		smp_mb__before_atomic();
 		atomic_inc(&tracer_procs_gone);
-		atomic_dec(&tracer_nr_procs);
+		emptied = atomic_dec_and_test(&tracer_nr_procs);
 		llist_add(&proc->dead, &tracer_dead_procs);
 	} else {
 		proc = NULL;
@@ -61,6 +62,8 @@ static bool tracer_proc_unlink(pid_t tgid, const u32 *only)
 
 	if (proc)
 		queue_work(tracer_unbound_wq, &tracer_reap_work);
+	if (emptied)
+		tracer_disarm_later();
 	return proc;
 }
 
@@ -230,20 +233,28 @@ int tracer_proc_table_init(void)
 		pr_err("no sched_process_exit tracepoint\n");
 		return -ENOENT;
 	}
-	return tracepoint_probe_register(tracer_exit_tp,
-					 tracer_on_process_exit, NULL);
+	return 0;
 }
 
-/* Call after every probe is gone: nothing may look processes up anymore. */
+/* Exits are watched while armed, from before the first add (arming.c). */
+int tracer_exit_watch(bool on)
+{
+	if (on)
+		return tracepoint_probe_register(tracer_exit_tp,
+						 tracer_on_process_exit, NULL);
+	return tracepoint_probe_unregister(tracer_exit_tp,
+					   tracer_on_process_exit, NULL);
+}
+
+/*
+ * Call after every probe and the exit tracepoint are gone (disarmed):
+ * nothing may look processes up anymore.
+ */
 void tracer_proc_table_exit(void)
 {
 	struct tracer_proc *proc;
 	struct hlist_node *tmp;
 	unsigned int bkt;
-
-	tracepoint_probe_unregister(tracer_exit_tp, tracer_on_process_exit,
-				    NULL);
-	tracepoint_synchronize_unregister();
 
 	raw_spin_lock(&tracer_procs_lock);
 	hash_for_each_safe(tracer_procs, bkt, tmp, proc, node) {

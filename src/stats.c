@@ -14,6 +14,9 @@
  *   addr_entries    addresses recorded now
  *   addr_capacity   slots in the address table
  *   processes       processes monitored now
+ *   armed           1 while the probes are armed, 0 while they cost
+ *                   nothing (arming.c)
+ *   arms, disarms   transitions of armed since load
  */
 #include <linux/device.h>
 #include <linux/sysfs.h>
@@ -62,6 +65,27 @@ static ssize_t processes_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(processes);
 
+static ssize_t armed_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%d\n", tracer_is_armed());
+}
+static DEVICE_ATTR_RO(armed);
+
+static ssize_t arms_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", tracer_arms());
+}
+static DEVICE_ATTR_RO(arms);
+
+static ssize_t disarms_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", tracer_disarms());
+}
+static DEVICE_ATTR_RO(disarms);
+
 static struct attribute *tracer_stats_attrs[] = {
 	&dev_attr_missed.attr,
 	&dev_attr_skipped_nested.attr,
@@ -69,6 +93,9 @@ static struct attribute *tracer_stats_attrs[] = {
 	&dev_attr_addr_entries.attr,
 	&dev_attr_addr_capacity.attr,
 	&dev_attr_processes.attr,
+	&dev_attr_armed.attr,
+	&dev_attr_arms.attr,
+	&dev_attr_disarms.attr,
 	NULL
 };
 

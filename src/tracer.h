@@ -4,6 +4,7 @@
  *
  * main.c        module init/exit, the order of setup and teardown
  * probes.c      the kretprobes on the seven functions
+ * arming.c      the probes enabled only while something is monitored
  * proc_table.c  the monitored processes and their counters
  * addr_table.c  address -> requested size, to charge kfree with bytes
  * proc_output.c /proc/tracer
@@ -69,6 +70,8 @@ extern atomic_t tracer_nr_procs;
 extern atomic_t tracer_procs_gone;
 int tracer_proc_table_init(void);
 void tracer_proc_table_exit(void);
+int tracer_exit_watch(bool on);
+/* Call under tracer_arm_lock, armed: tracer_add_armed() does. */
 int tracer_proc_add(struct task_struct *task);
 
 /*
@@ -104,8 +107,9 @@ static __always_inline bool tracer_may_charge(void)
 }
 
 /* addr_table.c */
-int tracer_addr_table_init(void);
-void tracer_addr_table_exit(void);
+void tracer_addr_table_init(void);
+int tracer_addr_table_alloc(void);
+void tracer_addr_table_free(void);
 void tracer_addr_insert(unsigned long addr, size_t size, u32 owner);
 size_t tracer_addr_take_slow(unsigned long addr);
 extern atomic_long_t tracer_addr_nr_used;
@@ -129,8 +133,18 @@ unsigned long tracer_addr_overflows(void);
 /* probes.c */
 int tracer_probes_register(void);
 void tracer_probes_unregister(void);
+int tracer_probes_arm(void);
+void tracer_probes_disarm(void);
 unsigned long tracer_probes_missed(void);
 unsigned long tracer_probes_skipped_nested(void);
+
+/* arming.c */
+int tracer_add_armed(struct task_struct *task);
+void tracer_disarm_later(void);
+bool tracer_is_armed(void);
+unsigned long tracer_arms(void);
+unsigned long tracer_disarms(void);
+void tracer_arming_exit(void);
 
 /* proc_output.c */
 int tracer_proc_output_init(void);

@@ -9,7 +9,8 @@
  * its thread group's leader (tracer counts per process), ESRCH when no such
  * process exists (or it is exiting), EEXIST when it is already monitored,
  * ENOSPC when the table is full (module parameter max_processes), EPERM when
- * the caller may not trace it.
+ * the caller may not trace it, ENOMEM when the first add cannot allocate the
+ * address table that the probes it arms fill.
  * TRACER_REMOVE_PROCESS errors: EINVAL for pid <= 0, ENOENT when it is not
  * monitored, EPERM when the caller may not trace it.
  * Any other request: ENOTTY.
