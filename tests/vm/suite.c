@@ -80,6 +80,7 @@ int main(int argc, char **argv)
 	run_group(oracle_tests);
 	run_group(security_tests);
 	run_group(stress_tests);
+	run_group(arming_tests);
 	run_group(lifecycle_tests);
 	printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
 	return failed ? 1 : 0;

@@ -35,6 +35,8 @@ extern char fail_reason[1024];
 int tracer_add(pid_t pid);
 int tracer_remove(pid_t pid);
 int tracer_ioctl_raw(unsigned long req, unsigned long arg);
+int tracer_load(const char *params);
+int tracer_unload(void);
 
 /* /proc/tracer: all rows; returns the number read, or -1. */
 int read_rows(struct row *rows, int max);
@@ -94,6 +96,6 @@ struct test {
 	int (*fn)(void);
 };
 extern const struct test module_tests[], process_tests[], oracle_tests[],
-	lifecycle_tests[], security_tests[], stress_tests[];
+	lifecycle_tests[], security_tests[], stress_tests[], arming_tests[];
 
 #endif

@@ -276,22 +276,6 @@ static int test_exit_races(void)
 
 /* ---- load and unload under load ---- */
 
-static int load(const char *params)
-{
-	int fd = open("/lib/tracer.ko", O_RDONLY | O_CLOEXEC), err;
-
-	if (fd < 0)
-		return errno;
-	err = syscall(SYS_finit_module, fd, params, 0) ? errno : 0;
-	close(fd);
-	return err;
-}
-
-static int unload(void)
-{
-	return syscall(SYS_delete_module, "tracer", O_NONBLOCK) ? errno : 0;
-}
-
 static void *proc_holder(void *arg)
 {
 	char buf[64];
@@ -334,13 +318,13 @@ static int test_reload_under_load(void)
 		}
 		/* Unload while they are in their loops: busy is refused. */
 		t0 = now();
-		while ((err = unload()) == EBUSY || err == EAGAIN)
+		while ((err = tracer_unload()) == EBUSY || err == EAGAIN)
 			usleep(1000);
 		spent[0] += now() - t0;
 		t0 = now();
 		if (err)
 			err = fail("cycle %d: rmmod: %s", cycle, strerror(err));
-		else if ((err = load("")))
+		else if ((err = tracer_load("")))
 			err = fail("cycle %d: insmod: %s", cycle, strerror(err));
 		spent[1] += now() - t0;
 		t0 = now();
@@ -389,7 +373,7 @@ static int test_limits(void)
 		return err;
 
 	/* The address table at its smallest: 1024 slots, 1500 blocks. */
-	if (unload() || load("addr_table_size=1024"))
+	if (tracer_unload() || tracer_load("addr_table_size=1024"))
 		return fail("cannot reload with addr_table_size=1024");
 	cap = read_long_file(SYSDIR "addr_capacity");
 	worker = tt_spawn("kmalloc=1500:64,kfree=1500");
@@ -409,7 +393,7 @@ static int test_limits(void)
 	if (!err && find_row(worker, &got) != 1)
 		err = fail("no row");
 	tt_stop(worker);
-	if (unload() || load(""))
+	if (tracer_unload() || tracer_load(""))
 		return fail("cannot reload with defaults");
 	if (err)
 		return err;

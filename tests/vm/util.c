@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -381,4 +382,22 @@ int expect_program(const char *program, struct counts *c)
 		}
 	}
 	return 0;
+}
+
+/* insmod /lib/tracer.ko with @params: 0 or the errno. */
+int tracer_load(const char *params)
+{
+	int fd = open("/lib/tracer.ko", O_RDONLY | O_CLOEXEC), err;
+
+	if (fd < 0)
+		return errno;
+	err = syscall(SYS_finit_module, fd, params, 0) ? errno : 0;
+	close(fd);
+	return err;
+}
+
+/* rmmod tracer: 0 or the errno (EBUSY while /dev/tracer is open). */
+int tracer_unload(void)
+{
+	return syscall(SYS_delete_module, "tracer", O_NONBLOCK) ? errno : 0;
 }
