@@ -31,6 +31,8 @@ int cmd_show(int argc, char **argv)
 		fmt_json(stdout, &t, &h);
 	else
 		fmt_table(stdout, &t);
+	if (!json && !t.n)
+		tracer_note_disarmed(stdout, &h);
 	tracer_table_free(&t);
 	tracer_warn_incomplete(&h);
 	return fflush(stdout) ? 1 : 0;

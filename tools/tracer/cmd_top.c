@@ -82,7 +82,7 @@ static void top_usage(FILE *f)
 int cmd_top(int argc, char **argv)
 {
 	struct tracer_table prev, cur;
-	struct tracer_health h, warned = { 0, 0 };
+	struct tracer_health h, warned = { 0 };
 	const char *sort_name = "sched";
 	double delay = 1.0, t0, t1;
 	long iters = -1, k;

@@ -113,6 +113,8 @@ void fmt_health_json(FILE *f, const struct tracer_health *h)
 	json_ll(f, h->missed);
 	fputs(", \"addr_overflows\": ", f);
 	json_ll(f, h->addr_overflows);
+	fputs(", \"armed\": ", f);
+	fputs(h->armed < 0 ? "null" : h->armed ? "true" : "false", f);
 }
 
 void fmt_json(FILE *f, const struct tracer_table *t,

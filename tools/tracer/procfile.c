@@ -351,6 +351,15 @@ void tracer_read_health(struct tracer_health *h)
 {
 	h->missed = read_stat("missed");
 	h->addr_overflows = read_stat("addr_overflows");
+	h->armed = read_stat("armed");
+}
+
+/* Said where a table would be empty: nothing costs anything now. */
+void tracer_note_disarmed(FILE *f, const struct tracer_health *h)
+{
+	if (!h->armed)
+		fputs("(nothing is monitored: the probes are disarmed and cost nothing)\n",
+		      f);
 }
 
 void tracer_warn_incomplete(const struct tracer_health *h)

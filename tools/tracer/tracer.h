@@ -41,13 +41,19 @@ struct tracer_row *tracer_find_row(struct tracer_table *t, int pid);
 void tracer_comm(int pid, char *buf, size_t len);
 int tracer_counter_index(const char *name);
 
-/* Completeness: /sys/class/misc/tracer/{missed,addr_overflows}. */
+/*
+ * Completeness, /sys/class/misc/tracer/{missed,addr_overflows}, and
+ * whether the probes are armed (they are only while something is
+ * monitored).
+ */
 struct tracer_health {
 	long long missed;		/* -1: unknown */
 	long long addr_overflows;	/* -1: unknown */
+	long long armed;		/* -1: unknown (an older module) */
 };
 void tracer_read_health(struct tracer_health *h);
 void tracer_warn_incomplete(const struct tracer_health *h);
+void tracer_note_disarmed(FILE *f, const struct tracer_health *h);
 
 /* format.c */
 void fmt_bytes(unsigned long long v, char *buf, size_t len);

@@ -57,7 +57,7 @@ static void do_table(FILE *f, void *arg)
 
 static void do_json(FILE *f, void *arg)
 {
-	struct tracer_health h = { 0, 2 };
+	struct tracer_health h = { 0, 2, 1 };
 
 	fmt_json(f, arg, &h);
 }
@@ -120,7 +120,7 @@ int main(void)
 		"{\"processes\": [\n"
 		"  {\"pid\": 1234, \"comm\": \"tar\", \"kmalloc\": 10, \"kfree\": 4, \"kmalloc_mem\": 123456, \"kfree_mem\": 1024, \"sched\": 7, \"up\": 1, \"down\": 1, \"lock\": 3, \"unlock\": 3},\n"
 		"  {\"pid\": 77, \"comm\": \"we\\\"ird\\\\\\u000a\\u00ff\", \"kmalloc\": 18446744073709551615, \"kfree\": 0, \"kmalloc_mem\": 0, \"kfree_mem\": 0, \"sched\": 0, \"up\": 0, \"down\": 0, \"lock\": 0, \"unlock\": 0}\n"
-		" ], \"missed\": 0, \"addr_overflows\": 2}\n"),
+		" ], \"missed\": 0, \"addr_overflows\": 2, \"armed\": true}\n"),
 	       "JSON: raw integers, escaped comm, completeness counters", out);
 	free(out);
 	tracer_table_free(&t);
@@ -128,7 +128,7 @@ int main(void)
 	rc = tracer_parse(HDR, strlen(HDR), &t, err, sizeof(err));
 	result(rc == 0 && t.n == 0, "header only: no process", err);
 	out = capture(do_json, &t);
-	result(out && !strcmp(out, "{\"processes\": [], \"missed\": 0, \"addr_overflows\": 2}\n"),
+	result(out && !strcmp(out, "{\"processes\": [], \"missed\": 0, \"addr_overflows\": 2, \"armed\": true}\n"),
 	       "JSON of no process", out);
 	free(out);
 	tracer_table_free(&t);
