@@ -434,12 +434,12 @@ static int run_workload(const struct workload *w, unsigned int ops)
 /* ---- configurations ---------------------------------------------------- */
 
 enum cfg { CFG_BASE, CFG_FLOOR, CFG_TRACER, CFG_OTHERS, CFG_MON, CFG_MON1K,
-	CFG_BPF, NR_CFGS };
+	CFG_BPF, CFG_KFUNC, NR_CFGS };
 static const char *const cfg_names[NR_CFGS] = {
-	"1", "2", "3", "3b", "4", "5", "6",
+	"1", "2", "3", "3b", "4", "5", "6", "7",
 };
 
-enum module { M_NONE, M_FLOOR, M_TRACER, M_BPF };
+enum module { M_NONE, M_FLOOR, M_TRACER, M_BPF, M_KFUNC };
 
 struct state {
 	enum module module;
@@ -454,12 +454,15 @@ static const struct state cfg_state[NR_CFGS] = {
 	[CFG_MON] = { M_TRACER, true, false },
 	[CFG_MON1K] = { M_TRACER, true, true },
 	[CFG_BPF] = { M_BPF },
+	[CFG_KFUNC] = { M_KFUNC },
 };
 
 static struct state cur;
 static struct idle_set idle;
 static pid_t work_pids[2];
 static bool use_bpftrace = true;
+/* Whether this kernel and bpftrace attach kfunc probes (configuration 7). */
+static bool use_kfunc;
 
 /* ---- bpftrace (configuration 6) ---------------------------------------- */
 
@@ -503,11 +506,82 @@ static void bpf_alarm(int sig)
 static unsigned long long bpf_counts[NR_COLS], bpf_returns;
 static unsigned long long bpf_expect[NR_COLS];
 
+/* The size argument of a kmalloc kind: the digit that ends its name. */
 static int size_arg(const char *kind)
 {
-	if (!strcmp(kind, "large"))
-		return 0;
-	return kind[4] - '0';	/* size0, size2, size3 */
+	return kind[strlen(kind) - 1] - '0';
+}
+
+/*
+ * kfunc probes name arguments (args->NAME in Debian 12's bpftrace 0.17),
+ * and names differ between kernels (kfree's objp became object): ask
+ * bpftrace, which reads them from the kernel's BTF.  "" when unknown.
+ */
+static char kfunc_arg[sizeof(syms) / sizeof(syms[0])][64];
+
+/*
+ * Whether the verifier lets a kfunc program read kfree()'s argument: 6.1
+ * refuses a "const void *" argument ("func 'kfree' arg0 type UNKNOWN is
+ * not a struct"), later kernels read it as a number.  Where it refuses,
+ * configuration 7 takes kfree() through a kprobe, and says so.
+ */
+static bool kfunc_kfree = true;
+
+static bool kfunc_reads_kfree_arg(const char *arg)
+{
+	char cmd[320];
+
+	snprintf(cmd, sizeof(cmd),
+		 "/bin/bpftrace -e 'kfunc:kfree { @x[(uint64)args->%.63s] = 1; } BEGIN { exit(); }' >/dev/null 2>&1",
+		 arg);
+	return system(cmd) == 0;
+}
+
+static bool kfunc_probe_names(void)
+{
+	char cmd[320], line[512], *name;
+	unsigned int i;
+	int n, want;
+	bool all = true;
+
+	for (i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
+		FILE *f;
+
+		if (!syms[i].present)
+			continue;
+		want = syms[i].kmalloc ? size_arg(syms[i].kind) :
+		       !strcmp(syms[i].kind, "kfree") ? 0 : -1;
+		snprintf(cmd, sizeof(cmd),
+			 "/bin/bpftrace -lv 'kfunc:%s' 2>/dev/null", syms[i].name);
+		f = popen(cmd, "r");
+		n = -1;
+		while (f && fgets(line, sizeof(line), f)) {
+			if (line[0] != ' ' && line[0] != '\t') {
+				n = strstr(line, syms[i].name) ? 0 : -1;
+				continue;
+			}
+			if (n < 0)
+				continue;
+			line[strcspn(line, "\n")] = '\0';
+			name = strrchr(line, ' ');
+			name = name ? name + 1 : line;
+			name += strspn(name, "*");
+			if (n++ == want)
+				snprintf(kfunc_arg[i], sizeof(kfunc_arg[i]),
+					 "%s", name);
+		}
+		if (f)
+			pclose(f);
+		if (n < 0 || (want >= 0 && !kfunc_arg[i][0])) {
+			note("kfunc: no BTF prototype of %s", syms[i].name);
+			all = false;
+		} else if (!strcmp(syms[i].kind, "kfree") &&
+			   !kfunc_reads_kfree_arg(kfunc_arg[i])) {
+			kfunc_kfree = false;
+			note("kfunc: this kernel's verifier refuses to read kfree()'s const void * argument: configuration 7 takes kfree through a kprobe");
+		}
+	}
+	return all;
 }
 
 /*
@@ -550,13 +624,54 @@ static int bpf_write_script(const char *path)
 	return fclose(f);
 }
 
-static int bpf_start(void)
+/*
+ * Configuration 7: the same maps with fentry/fexit (BPF trampolines),
+ * what a well-informed user picks on a kernel with BTF.  kretfunc sees
+ * the arguments and the return value together, so a kmalloc needs one
+ * probe and no in-flight map; its count comes from the return alone.
+ */
+static int kfunc_write_script(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	unsigned int i;
+
+	if (!f)
+		return -1;
+	fprintf(f, "BEGIN { @mon[%d] = 1; @mon[%d] = 1; printf(\"ready\\n\"); }\n",
+		work_pids[0], work_pids[1]);
+	for (i = 0; i < NR_SYMS; i++) {
+		const struct sym *s = &syms[i];
+		const char *a = kfunc_arg[i];
+
+		if (!s->present)
+			continue;
+		if (s->kmalloc) {
+			fprintf(f, "kretfunc:%s /@mon[pid]/ { @kmalloc[pid] = count(); @kmalloc_mem[pid] = sum(args->%s); @kmalloc_ret[pid] = count(); if ((uint64)retval) { @addr[(uint64)retval] = args->%s; } }\n",
+				s->name, a, a);
+		} else if (!strcmp(s->kind, "kfree") && !kfunc_kfree) {
+			fprintf(f, "kprobe:kfree { $s = @addr[arg0]; if ($s) { delete(@addr[arg0]); } if (@mon[pid]) { @kfree[pid] = count(); @kfree_mem[pid] = sum($s); } }\n");
+		} else if (!strcmp(s->kind, "kfree")) {
+			fprintf(f, "kfunc:kfree { $s = @addr[(uint64)args->%s]; if ($s) { delete(@addr[(uint64)args->%s]); } if (@mon[pid]) { @kfree[pid] = count(); @kfree_mem[pid] = sum($s); } }\n",
+				a, a);
+		} else {
+			fprintf(f, "kfunc:%s /@mon[pid]/ { @%s[pid] = count(); }\n",
+				s->name, strcmp(s->kind, "schedule") ?
+				s->kind : "sched");
+		}
+	}
+	fprintf(f, "END { clear(@addr); clear(@mon); }\n");
+	return fclose(f);
+}
+
+static int bpf_start(bool kfunc)
 {
 	int out[2];
 	char line[512];
 	double t0 = now_ns();
 
-	if (bpf_write_script("/tmp/bench.bt") || pipe2(out, O_CLOEXEC))
+	if ((kfunc ? kfunc_write_script("/tmp/bench.bt") :
+		     bpf_write_script("/tmp/bench.bt")) ||
+	    pipe2(out, O_CLOEXEC))
 		return -1;
 	bpf_pid = fork();
 	if (bpf_pid == 0) {
@@ -651,10 +766,11 @@ static int leave_module(int round)
 		err = unload_module("tracer");
 		break;
 	case M_BPF:
+	case M_KFUNC:
 		err = bpf_stop();
-		printf("BPF %d returns_missing %lld start_s %.1f\n", round,
+		printf("BPF %d returns_missing %lld start_s %.1f %s\n", round,
 		       (long long)(bpf_counts[C_KMALLOC] - bpf_returns),
-		       bpf_start_s);
+		       bpf_start_s, cur.module == M_KFUNC ? "kfunc" : "kprobe");
 		if (bpf_counts[C_KMALLOC] != bpf_returns)
 			missed_ok = false;
 		for (c = 0; c < NR_COLS; c++)
@@ -692,7 +808,8 @@ static int enter_module(enum module m)
 		}
 		break;
 	case M_BPF:
-		err = bpf_start();
+	case M_KFUNC:
+		err = bpf_start(m == M_KFUNC);
 		if (err)
 			dump_file("/tmp/bpftrace.err");
 		break;
@@ -702,6 +819,20 @@ static int enter_module(enum module m)
 	if (!err)
 		cur.module = m;
 	return err;
+}
+
+#define ARMED "/sys/class/misc/tracer/armed"
+#define DISARM_DELAY "/sys/module/tracer/parameters/disarm_delay_ms"
+
+/* Wait until tracer's probes are disarmed; 0 when they are. */
+static int wait_disarmed(unsigned int ms)
+{
+	for (; ms; ms--) {
+		if (read_long(ARMED) == 0)
+			return 0;
+		sleep_ms(1);
+	}
+	return read_long(ARMED) == 0 ? 0 : -ETIMEDOUT;
 }
 
 static int enter(enum cfg cfg, int round)
@@ -720,6 +851,8 @@ static int enter(enum cfg cfg, int round)
 			return err;
 	}
 	if (cur.module == M_TRACER) {
+		long armed = read_long(ARMED);
+
 		if (cur.mon_work && !want->mon_work)
 			bad += tracer_set(work_pids, 2, false);
 		if (cur.mon_idle && !want->mon_idle)
@@ -732,17 +865,85 @@ static int enter(enum cfg cfg, int round)
 		cur.mon_idle = want->mon_idle;
 		if (bad)
 			return -EIO;
+		/* Nothing monitored: measured as an idle tracer is, disarmed. */
+		if (!want->mon_work && !want->mon_idle && wait_disarmed(60000))
+			return -ETIMEDOUT;
+		changed = changed || read_long(ARMED) != armed;
 	}
 	/* Let deferred work (module load, tracer's reaper) settle. */
 	sleep_ms(300);
 	/*
-	 * Loading or unloading probes patches kernel text, and TCG throws
-	 * away its translations of the pages patched: one untimed pass of
-	 * every workload pays for translating them again.
+	 * Loading, unloading, arming or disarming probes patches kernel
+	 * text, and TCG throws away its translations of the pages patched:
+	 * one untimed pass of every workload pays for translating them again.
 	 */
 	if (changed)
 		warm_up();
 	return 0;
+}
+
+static int write_str(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * What arming costs: an add that arms (ms), the disarm after the table
+ * empties (from the remove to armed reading 0, with disarm_delay_ms 0),
+ * and @cycles such arm/disarm cycles in a row.
+ */
+static void arming(unsigned int cycles)
+{
+	double *arm = calloc(cycles, sizeof(*arm));
+	double *disarm = calloc(cycles, sizeof(*disarm));
+	double t0, t1, start;
+	unsigned int i;
+	bool ok = arm && disarm;
+
+	if (!ok || enter_module(M_TRACER) || write_str(DISARM_DELAY, "0")) {
+		check(false, "arming: tracer.ko with disarm_delay_ms=0");
+		goto out;
+	}
+	start = now_ns();
+	for (i = 0; i < cycles && ok; i++) {
+		t0 = now_ns();
+		ok = !ioctl(tracer_fd, TRACER_ADD_PROCESS, self_pid) &&
+		     read_long(ARMED) == 1;
+		t1 = now_ns();
+		ok = ok && !ioctl(tracer_fd, TRACER_REMOVE_PROCESS, self_pid);
+		ok = ok && !wait_disarmed(60000);
+		arm[i] = (t1 - t0) / 1e6;
+		disarm[i] = (now_ns() - t1) / 1e6;
+	}
+	check(ok, "arming: %u arm/disarm cycles", cycles);
+	if (ok) {
+		printf("ARM cycles %u total_s %.1f arms %ld disarms %ld\n", cycles,
+		       (now_ns() - start) / 1e9,
+		       read_long("/sys/class/misc/tracer/arms"),
+		       read_long("/sys/class/misc/tracer/disarms"));
+		qsort(arm, cycles, sizeof(*arm), cmp_double);
+		qsort(disarm, cycles, sizeof(*disarm), cmp_double);
+		printf("ARM add_ms_median %.2f add_ms_p90 %.2f disarm_ms_median %.2f disarm_ms_p90 %.2f\n",
+		       arm[cycles / 2], arm[cycles * 9 / 10],
+		       disarm[cycles / 2], disarm[cycles * 9 / 10]);
+	}
+	leave_module(-1);
+out:
+	free(arm);
+	free(disarm);
 }
 
 /* Cumulative missed/skipped counters of whatever is loaded. */
@@ -829,7 +1030,7 @@ static void measure(enum cfg cfg, int round)
 			}
 			events = (double)sum / ops;
 		}
-		if (cfg == CFG_BPF) {
+		if (cfg == CFG_BPF || cfg == CFG_KFUNC) {
 			for (c = 0; c < NR_COLS; c++)
 				bpf_expect[c] += (unsigned long long)w->per_op[c] *
 						 (ops + ops / 8 + 1);
@@ -844,7 +1045,7 @@ static void measure(enum cfg cfg, int round)
 		fflush(stdout);
 	}
 	missed_now(&m1, &s1);
-	if (cfg != CFG_BPF)
+	if (cfg != CFG_BPF && cfg != CFG_KFUNC)
 		printf("MISSED %d %s %ld %ld\n", round, cfg_names[cfg],
 		       m1 - m0, s1 - s0);
 	if (m1 != m0)
@@ -915,7 +1116,7 @@ static void unfill_blocks(int fds[FILL_FILES])
 static void memory(void)
 {
 	struct idle_set many = { 0 };
-	long long m0, m1, d_plain, d_mon;
+	long long m0, m1, d_plain, d_mon, loaded;
 	int fds[FILL_FILES];
 
 	m0 = kernel_mem_settled();
@@ -930,11 +1131,22 @@ static void memory(void)
 		check(false, "memory: insmod tracer.ko");
 		return;
 	}
-	m1 = kernel_mem_settled();
-	printf("MEM tracer_at_load %lld\n", m1 - m0);
+	loaded = kernel_mem_settled();
+	printf("MEM tracer_at_load %lld\n", loaded - m0);
 	printf("MEM tracer_coresize %ld\n",
 	       read_long("/sys/module/tracer/coresize"));
 
+	/* The first add arms: the address table comes with it. */
+	tracer_set(&self_pid, 1, true);
+	m1 = kernel_mem_settled();
+	printf("MEM tracer_armed %lld\n", m1 - loaded);
+	tracer_set(&self_pid, 1, false);
+	/* Idle again: disarmed, the address table freed. */
+	check(!wait_disarmed(60000), "memory: disarmed once nothing is monitored");
+	printf("MEM tracer_idle %lld\n", kernel_mem_settled() - loaded);
+
+	/* Armed throughout (this process monitored): only the PIDs count. */
+	tracer_set(&self_pid, 1, true);
 	if (idle_start(&many, NR_MEM_PIDS)) {
 		check(false, "memory: start %d idle processes (%u started)",
 		      NR_MEM_PIDS, many.nr);
@@ -945,12 +1157,18 @@ static void memory(void)
 		m1 = kernel_mem_settled();
 		printf("MEM tracer_10000_pids %lld\n", m1 - m0);
 		printf("MEM processes_monitored %ld\n",
-		       read_long("/sys/class/misc/tracer/processes"));
+		       read_long("/sys/class/misc/tracer/processes") - 1);
 		tracer_set(many.pids, many.nr, false);
 	}
 	idle_stop(&many);
+	tracer_set(&self_pid, 1, false);
 
-	/* The same blocks unmonitored, then monitored: the difference is tracer's. */
+	/*
+	 * The same blocks unmonitored (disarmed: no table), then monitored
+	 * (armed: the table was made by the add, before the blocks): the
+	 * difference is what filling the table costs.
+	 */
+	wait_disarmed(60000);
 	d_plain = fill_blocks(fds);
 	unfill_blocks(fds);
 	tracer_set(&self_pid, 1, true);
@@ -969,10 +1187,14 @@ static void memory(void)
 int main(int argc, char **argv)
 {
 	int rounds = 9, round, i, opt;
+	unsigned int cycles = 200;
 	bool mem = true;
 
-	while ((opt = getopt(argc, argv, "r:s:nB")) != -1) {
+	while ((opt = getopt(argc, argv, "r:s:nBc:")) != -1) {
 		switch (opt) {
+		case 'c':
+			cycles = atoi(optarg) > 0 ? atoi(optarg) : 1;
+			break;
 		case 'r':
 			rounds = atoi(optarg);
 			break;
@@ -1003,6 +1225,12 @@ int main(int argc, char **argv)
 	work_pids[0] = self_pid;
 	work_pids[1] = helper_pid;
 	check(!idle_start(&idle, NR_IDLE), "%d idle processes started", NR_IDLE);
+	if (use_bpftrace) {
+		use_kfunc = kfunc_probe_names();
+		note("kfunc: %s", use_kfunc ?
+		     "configuration 7 runs (BTF and bpftrace's kfunc support)" :
+		     "configuration 7 left out: bpftrace cannot attach kfunc probes to every probed function here");
+	}
 	note("rounds %d, scale %.2f", rounds, scale);
 	/* Discarded: the first runs pay for TCG's translation of the paths. */
 	warm_up();
@@ -1013,7 +1241,8 @@ int main(int argc, char **argv)
 			enum cfg cfg = round % 2 ? NR_CFGS - 1 - i : i;
 			int err;
 
-			if (cfg == CFG_BPF && !use_bpftrace)
+			if ((cfg == CFG_BPF && !use_bpftrace) ||
+			    (cfg == CFG_KFUNC && !use_kfunc))
 				continue;
 			err = enter(cfg, round);
 			if (err) {
@@ -1033,7 +1262,8 @@ int main(int argc, char **argv)
 	check(counts_ok, "tracer counted exactly the kernel workloads' calls (configs 4, 5)");
 	check(missed_ok, "no missed event: kretprobe nmissed of tracer and floor, kmalloc returns bpftrace saw");
 	if (use_bpftrace)
-		check(bpf_counts_ok, "bpftrace counted at least the kernel workloads' calls (config 6)");
+		check(bpf_counts_ok, "bpftrace counted at least the kernel workloads' calls (configs 6, 7)");
+	arming(cycles);
 	if (mem)
 		memory();
 	idle_stop(&idle);
