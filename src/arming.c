@@ -73,7 +73,14 @@ err_table:
 	return err;
 }
 
-static void tracer_disarm_locked(void)
+/*
+ * Disable every probe and the exit tracepoint, wait until no handler that
+ * began while armed still runs, and free the address table.  At unload
+ * the wait is tracepoint_synchronize_unregister(), a grace period for
+ * the exit tracepoint's callers as well, so that none is left to queue
+ * the disarm work again.
+ */
+static void tracer_disarm_locked(bool unloading)
 {
 	lockdep_assert_held(&tracer_arm_lock);
 	if (!tracer_armed)
@@ -86,7 +93,10 @@ static void tracer_disarm_locked(void)
 	 * kmalloc return handlers that may fire later belong to processes
 	 * that left the table, and those never touch the address table.
 	 */
-	synchronize_rcu();
+	if (unloading)
+		tracepoint_synchronize_unregister();
+	else
+		synchronize_rcu();
 	tracer_addr_table_free();
 	WRITE_ONCE(tracer_armed, false);
 	WRITE_ONCE(tracer_nr_disarms, tracer_nr_disarms + 1);
@@ -96,7 +106,7 @@ static void tracer_disarm_work_fn(struct work_struct *work)
 {
 	mutex_lock(&tracer_arm_lock);
 	if (!atomic_read(&tracer_nr_procs))
-		tracer_disarm_locked();
+		tracer_disarm_locked(false);
 	mutex_unlock(&tracer_arm_lock);
 }
 
@@ -143,14 +153,13 @@ unsigned long tracer_disarms(void)
 
 /*
  * At unload, after /dev/tracer is gone (no more adds) and before the
- * probes are unregistered.  Once disarmed and the exit tracepoint's
- * callers are done, nothing can queue the disarm work again.
+ * probes are unregistered.  Once disarmed, nothing can queue the disarm
+ * work again: no exit callback is left running.
  */
 void tracer_arming_exit(void)
 {
 	mutex_lock(&tracer_arm_lock);
-	tracer_disarm_locked();
+	tracer_disarm_locked(true);
 	mutex_unlock(&tracer_arm_lock);
-	tracepoint_synchronize_unregister();
 	cancel_delayed_work_sync(&tracer_disarm_work);
 }
