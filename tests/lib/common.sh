@@ -41,10 +41,16 @@ ensure_packages() {
 #   6.12        trixie's newest 6.12+deb13 (gcc-14, in a trixie root)
 #   newest, newest-rt   the newest kernel of trixie-backports and sid, so
 #               that the lane follows Debian (in that suite's root)
+#   arm64       bookworm's 6.1 for arm64 (cross gcc-12, in the bookworm root)
+#   arm64-16k   trixie's newest 6.12 with 16K pages (Raspberry Pi 5's size)
+#   arm64-newest  the newest arm64 kernel of trixie-backports and sid
 #   debug       tests/kernels/build-debug-kernel (not resolved here)
 # lane_kernel LANE prints "SUITE RELEASE"; SUITE "host" is this machine.
-newest_image() { # newest_image SUITE REGEX: the newest linux-image-R matching
-	chroot "$("$TOP/tests/lib/suite-root" "$1")" apt-cache search --names-only "$2" |
+newest_image() { # newest_image SUITE REGEX [ARCH]: the newest linux-image-R matching
+	local root
+	root=$("$TOP/tests/lib/suite-root" "$1") || return 1
+	[ "${3:-amd64}" = arm64 ] && { arm64_lists "$root" || return 1; }
+	apt_cache "$root" "${3:-amd64}" search --names-only "$2" |
 		awk '{print $1}' | sed 's/^linux-image-//' | sort -V | tail -n 1
 }
 host_image() { # host_image META: the release a bookworm meta-package points at
@@ -61,12 +67,16 @@ lane_kernel() {
 		suite=host ;;
 	5.10) suite=bullseye rel=$(newest_image bullseye '^linux-image-5\.10\.0-[0-9]+-amd64$') ;;
 	6.12) suite=trixie rel=$(newest_image trixie '^linux-image-6\.12\.[0-9]+\+deb13-amd64$') ;;
-	newest|newest-rt)
+	newest|newest-rt|arm64-newest)
 		[ "$lane" = newest-rt ] && flavour=rt-amd64
+		[ "$lane" = arm64-newest ] && flavour=arm64
 		read -r rel suite < <(for s in trixie sid; do
-			r=$(newest_image "$s" "^linux-image-[0-9][0-9.]*\\+deb[0-9]+-$flavour\$")
+			r=$(newest_image "$s" "^linux-image-[0-9][0-9.]*\\+deb[0-9]+-$flavour\$" \
+				"$(release_arch "x-$flavour")")
 			[ -n "$r" ] && echo "$r $s"
 		done | sort -V -k1,1 | tail -n 1) || true ;;
+	arm64) suite=bookworm rel=$(newest_image bookworm '^linux-image-6\.1\.0-[0-9]+-arm64$' arm64) ;;
+	arm64-16k) suite=trixie rel=$(newest_image trixie '^linux-image-6\.12\.[0-9]+\+deb13-arm64-16k$' arm64) ;;
 	*) log "unknown lane $lane"; return 1 ;;
 	esac
 	[ -n "$rel" ] && [ -n "$suite" ] ||
@@ -85,7 +95,11 @@ fetch_kernel() {
 		mkdir -p "$dir" "$CACHE/debs"
 		[ "$suite" = host ] || root=$("$TOP/tests/lib/suite-root" "$suite") || return 1
 		for p in "linux-image-$rel" "linux-binary-unsigned-$rel"; do
-			download_deb "$root" "$p" || continue
+			if [ "$(release_arch "$rel")" = arm64 ]; then
+				arm64_download "$root" "$p" || continue
+			else
+				download_deb "$root" "$p" || continue
+			fi
 			deb=$(ls -t "$CACHE/debs/${p}"_*.deb | head -n 1)
 			dpkg-deb --fsys-tarfile "$deb" |
 				tar -xO --wildcards "./boot/vmlinuz-$rel" "./usr/lib/modules/$rel/vmlinuz*" \
@@ -118,6 +132,8 @@ lane_kdir() {
 	if [ "$1" = host ]; then
 		ensure_packages "linux-headers-$2" >&2 || return 1
 		echo "/usr/src/linux-headers-$2"
+	elif [ "$(release_arch "$2")" = arm64 ]; then
+		echo "$1:$2"	# tests/lib/kbuild unpacks arm64 headers itself
 	else
 		"$TOP/tests/lib/suite-root" "$1" "linux-headers-$2" sparse kmod >/dev/null || return 1
 		echo "$1:$2"
@@ -137,3 +153,6 @@ checkpatch_path() {
 	fi
 	echo "$dir/scripts/checkpatch.pl"
 }
+
+# arm64 kernels, headers and programs, from this amd64 machine.
+. "$(dirname "${BASH_SOURCE[0]}")/arm64.sh"
