@@ -6,8 +6,9 @@
 #   make KDIR=/path      ... or for the kernel tree at /path
 #   make KERNELRELEASE=r ... or for /lib/modules/r/build
 #   make check           every test, in QEMU; never loads anything on this host
-#   make check-all       make check with every lane's stress tests in full,
-#                        then make check-kernels (the build matrix)
+#   make check-all       make check with every lane (arm64-16k too) and
+#                        every stress test in full, then make check-kernels
+#                        (the build matrix)
 #   make demo            the tracer on a real program inside a VM
 #
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
@@ -38,7 +39,7 @@ check:
 	TRACER_KERNEL="$(KERNEL)" tests/check
 
 check-all:
-	TRACER_STRESS_SCALE=100 $(MAKE) check
+	TRACER_STRESS_SCALE=100 TRACER_LANES="debug newest 6.1 arm64-newest 5.10 newest-rt 6.12 6.1-rt arm64 arm64-16k" $(MAKE) check
 	$(MAKE) check-kernels
 
 demo:
