@@ -154,5 +154,12 @@ checkpatch_path() {
 	echo "$dir/scripts/checkpatch.pl"
 }
 
+# The in-VM suite's sources, relative to the top of the tree: tests/check
+# builds them for amd64, tests/vm/arm64-programs for arm64.
+suite_srcs=(tests/vm/suite.c tests/vm/util.c tests/vm/trace.c
+	tests/vm/test_module.c tests/vm/test_process.c tests/vm/test_oracle.c
+	tests/vm/test_lifecycle.c tests/vm/test_security.c
+	tests/vm/test_stress.c tests/vm/test_arming.c)
+
 # arm64 kernels, headers and programs, from this amd64 machine.
 . "$(dirname "${BASH_SOURCE[0]}")/arm64.sh"
