@@ -751,9 +751,11 @@ static int bpf_stop(void)
 static const char *tracer_ko = "/lib/tracer.ko", *floor_ko = "/lib/tracer_floor.ko";
 
 static bool bpf_counts_ok = true, missed_ok = true;
+static int bpf_hung;	/* bpftrace sessions killed in their exit */
 
 static int leave_module(int round)
 {
+	bool low;
 	int err = 0, c;
 
 	switch (cur.module) {
@@ -768,15 +770,26 @@ static int leave_module(int round)
 	case M_BPF:
 	case M_KFUNC:
 		err = bpf_stop();
+		/*
+		 * A bpftrace that hangs in its exit (seen now and then under
+		 * emulation, with kprobes and with kfunc) is killed: what it
+		 * counted is unknown, which is bpftrace's failure, not a
+		 * count below the workload's.  It is reported, not judged.
+		 */
+		if (err == -ETIMEDOUT) {
+			bpf_hung++;
+			err = 0;
+			break;
+		}
 		printf("BPF %d returns_missing %lld start_s %.1f %s\n", round,
 		       (long long)(bpf_counts[C_KMALLOC] - bpf_returns),
 		       bpf_start_s, cur.module == M_KFUNC ? "kfunc" : "kprobe");
 		if (bpf_counts[C_KMALLOC] != bpf_returns)
 			missed_ok = false;
-		for (c = 0; c < NR_COLS; c++)
-			if (bpf_counts[c] < bpf_expect[c])
-				bpf_counts_ok = false;
-		if (!bpf_counts_ok) {
+		for (c = 0, low = false; c < NR_COLS; c++)
+			low = low || bpf_counts[c] < bpf_expect[c];
+		if (low) {
+			bpf_counts_ok = false;
 			printf("# bpftrace counted (at least):");
 			for (c = 0; c < NR_COLS; c++)
 				printf(" %s=%llu/%llu", col_names[c],
@@ -1263,6 +1276,9 @@ int main(int argc, char **argv)
 	check(missed_ok, "no missed event: kretprobe nmissed of tracer and floor, kmalloc returns bpftrace saw");
 	if (use_bpftrace)
 		check(bpf_counts_ok, "bpftrace counted at least the kernel workloads' calls (configs 6, 7)");
+	if (bpf_hung)
+		note("bpftrace hung in its exit %d time(s) and was killed: those sessions' counts are unknown",
+		     bpf_hung);
 	arming(cycles);
 	if (mem)
 		memory();
