@@ -585,6 +585,32 @@ static bool kfunc_probe_names(void)
 }
 
 /*
+ * Every kfree() in the system takes its address out of @addr; only the
+ * monitored ones count.  Configuration 7 uses it where the verifier
+ * refuses kfunc:kfree's argument.
+ */
+static const char bpf_kprobe_kfree[] =
+	"kprobe:kfree { $s = @addr[arg0]; if ($s) { delete(@addr[arg0]); } if (@mon[pid]) { @kfree[pid] = count(); @kfree_mem[pid] = sum($s); } }\n";
+
+/* The script's first line: the workload's processes marked in @mon. */
+static FILE *bpf_script_begin(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f)
+		fprintf(f, "BEGIN { @mon[%d] = 1; @mon[%d] = 1; printf(\"ready\\n\"); }\n",
+			work_pids[0], work_pids[1]);
+	return f;
+}
+
+/* A function counted at entry; the map is named after tracer's column. */
+static void bpf_count_line(FILE *f, const char *probe, const struct sym *s)
+{
+	fprintf(f, "%s:%s /@mon[pid]/ { @%s[pid] = count(); }\n", probe,
+		s->name, strcmp(s->kind, "schedule") ? s->kind : "sched");
+}
+
+/*
  * The same per-process counts as tracer, the way a bpftrace user would
  * keep them: maps keyed by PID (bpftrace's pid is the thread group), an
  * in-flight size per thread from kmalloc entry to return, an address ->
@@ -592,13 +618,11 @@ static bool kfunc_probe_names(void)
  */
 static int bpf_write_script(const char *path)
 {
-	FILE *f = fopen(path, "w");
+	FILE *f = bpf_script_begin(path);
 	unsigned int i;
 
 	if (!f)
 		return -1;
-	fprintf(f, "BEGIN { @mon[%d] = 1; @mon[%d] = 1; printf(\"ready\\n\"); }\n",
-		work_pids[0], work_pids[1]);
 	for (i = 0; i < NR_SYMS; i++) {
 		const struct sym *s = &syms[i];
 
@@ -612,12 +636,9 @@ static int bpf_write_script(const char *path)
 			fprintf(f, "kretprobe:%s /@sz[tid]/ { if (retval > 16) { @addr[retval] = @sz[tid] - 1; } delete(@sz[tid]); @kmalloc_ret[pid] = count(); }\n",
 				s->name);
 		} else if (!strcmp(s->kind, "kfree")) {
-			fprintf(f, "kprobe:kfree { $s = @addr[arg0]; if ($s) { delete(@addr[arg0]); } if (@mon[pid]) { @kfree[pid] = count(); @kfree_mem[pid] = sum($s); } }\n");
+			fputs(bpf_kprobe_kfree, f);
 		} else {
-			/* The map is named after tracer's column. */
-			fprintf(f, "kprobe:%s /@mon[pid]/ { @%s[pid] = count(); }\n",
-				s->name, strcmp(s->kind, "schedule") ?
-				s->kind : "sched");
+			bpf_count_line(f, "kprobe", s);
 		}
 	}
 	fprintf(f, "END { clear(@addr); clear(@sz); clear(@mon); }\n");
@@ -632,13 +653,11 @@ static int bpf_write_script(const char *path)
  */
 static int kfunc_write_script(const char *path)
 {
-	FILE *f = fopen(path, "w");
+	FILE *f = bpf_script_begin(path);
 	unsigned int i;
 
 	if (!f)
 		return -1;
-	fprintf(f, "BEGIN { @mon[%d] = 1; @mon[%d] = 1; printf(\"ready\\n\"); }\n",
-		work_pids[0], work_pids[1]);
 	for (i = 0; i < NR_SYMS; i++) {
 		const struct sym *s = &syms[i];
 		const char *a = kfunc_arg[i];
@@ -649,14 +668,12 @@ static int kfunc_write_script(const char *path)
 			fprintf(f, "kretfunc:%s /@mon[pid]/ { @kmalloc[pid] = count(); @kmalloc_mem[pid] = sum(args->%s); @kmalloc_ret[pid] = count(); if ((uint64)retval) { @addr[(uint64)retval] = args->%s; } }\n",
 				s->name, a, a);
 		} else if (!strcmp(s->kind, "kfree") && !kfunc_kfree) {
-			fprintf(f, "kprobe:kfree { $s = @addr[arg0]; if ($s) { delete(@addr[arg0]); } if (@mon[pid]) { @kfree[pid] = count(); @kfree_mem[pid] = sum($s); } }\n");
+			fputs(bpf_kprobe_kfree, f);
 		} else if (!strcmp(s->kind, "kfree")) {
 			fprintf(f, "kfunc:kfree { $s = @addr[(uint64)args->%s]; if ($s) { delete(@addr[(uint64)args->%s]); } if (@mon[pid]) { @kfree[pid] = count(); @kfree_mem[pid] = sum($s); } }\n",
 				a, a);
 		} else {
-			fprintf(f, "kfunc:%s /@mon[pid]/ { @%s[pid] = count(); }\n",
-				s->name, strcmp(s->kind, "schedule") ?
-				s->kind : "sched");
+			bpf_count_line(f, "kfunc", s);
 		}
 	}
 	fprintf(f, "END { clear(@addr); clear(@mon); }\n");

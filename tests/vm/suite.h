@@ -38,6 +38,13 @@ int tracer_ioctl_raw(unsigned long req, unsigned long arg);
 int tracer_load(const char *params);
 int tracer_unload(void);
 
+/* Readers of /proc/tracer beside a test: pthread_create(..., proc_reader, r). */
+struct proc_reader {
+	volatile int *stop;
+	long reads, bad;
+};
+void *proc_reader(void *arg);
+
 /* /proc/tracer: all rows; returns the number read, or -1. */
 int read_rows(struct row *rows, int max);
 /* The row of @pid: 1 found, 0 not found, -1 error. */

@@ -150,20 +150,6 @@ static int test_add_right_after_empty(void)
 /* ---- many transitions under load ---- */
 
 static volatile int stop_load;
-static long reads, bad_reads;
-
-static void *reader(void *arg)
-{
-	struct row *rows = calloc(1024, sizeof(*rows));
-
-	while (rows && !stop_load) {
-		if (read_rows(rows, 1024) < 0)
-			__atomic_add_fetch(&bad_reads, 1, __ATOMIC_RELAXED);
-		__atomic_add_fetch(&reads, 1, __ATOMIC_RELAXED);
-	}
-	free(rows);
-	return NULL;
-}
 
 struct cycler {
 	pid_t pid;
@@ -218,6 +204,8 @@ static int test_rapid_cycles(void)
 	long disarms0 = read_long_file(SYSDIR "disarms");
 	long missed0 = read_long_file(SYSDIR "missed");
 	struct cycler c = { .cycles = scaled(10000) };
+	struct proc_reader rd[2] = { { .stop = &stop_load },
+				      { .stop = &stop_load } };
 	pthread_t t[4];
 	int w, i, rounds = 0, err = 0;
 	double t0 = now();
@@ -228,8 +216,8 @@ static int test_rapid_cycles(void)
 		return fail("cannot start");
 	stop_load = 0;
 	pthread_create(&t[0], NULL, cycler, &c);
-	pthread_create(&t[1], NULL, reader, NULL);
-	pthread_create(&t[2], NULL, reader, NULL);
+	pthread_create(&t[1], NULL, proc_reader, &rd[0]);
+	pthread_create(&t[2], NULL, proc_reader, &rd[1]);
 	pthread_create(&t[3], NULL, unmonitored, NULL);
 	/* Steady workers, each added as the cycler empties the table. */
 	while (!err && c.done < c.cycles && now() < c.deadline) {
@@ -248,8 +236,9 @@ static int test_rapid_cycles(void)
 	if (c.errors)
 		return fail("%d of %d add/remove cycles failed", c.errors,
 			    c.done);
-	if (bad_reads)
-		return fail("%ld reads of /proc/tracer failed", bad_reads);
+	if (rd[0].bad + rd[1].bad)
+		return fail("%ld reads of /proc/tracer failed",
+			    rd[0].bad + rd[1].bad);
 	if (read_long_file(SYSDIR "missed") != missed0)
 		return fail("missed events: %ld -> %ld", missed0,
 			    read_long_file(SYSDIR "missed"));
@@ -262,7 +251,8 @@ static int test_rapid_cycles(void)
 		return fail("no disarm happened during the cycles");
 	note("%d of %d add/remove cycles in %.0f s: %ld arms, %ld disarms, %d exact steady workers, %ld reads",
 	     c.done, c.cycles, now() - t0, read_long_file(SYSDIR "arms") - arms0,
-	     read_long_file(SYSDIR "disarms") - disarms0, rounds, reads);
+	     read_long_file(SYSDIR "disarms") - disarms0, rounds,
+	     rd[0].reads + rd[1].reads);
 	return 0;
 }
 

@@ -42,7 +42,6 @@ struct churner {
 };
 
 static volatile int churn_stop;
-static long reads_done, bad_rows;
 
 static void *churn_thread(void *arg)
 {
@@ -62,23 +61,12 @@ static void *churn_thread(void *arg)
 	return NULL;
 }
 
-static void *reader_thread(void *arg)
-{
-	struct row *rows = calloc(4096, sizeof(*rows));
-
-	while (rows && !churn_stop) {
-		if (read_rows(rows, 4096) < 0)
-			__atomic_add_fetch(&bad_rows, 1, __ATOMIC_RELAXED);
-		__atomic_add_fetch(&reads_done, 1, __ATOMIC_RELAXED);
-	}
-	free(rows);
-	return NULL;
-}
-
 static int test_churn(void)
 {
 	static const char *prog = "kmalloc=400:48,kfree=400,lock=300,updown=200,sched=40";
 	struct churner ch[2];
+	struct proc_reader rd[2] = { { .stop = &churn_stop },
+				      { .stop = &churn_stop } };
 	pthread_t t[4];
 	pid_t workers[4];
 	int w[2][CHURN_PIDS], i, j, err = 0;
@@ -100,7 +88,7 @@ static int test_churn(void)
 	churn_stop = 0;
 	for (i = 0; i < 2; i++) {
 		pthread_create(&t[i], NULL, churn_thread, &ch[i]);
-		pthread_create(&t[2 + i], NULL, reader_thread, NULL);
+		pthread_create(&t[2 + i], NULL, proc_reader, &rd[i]);
 	}
 	/* The steady workers run their programs again and again. */
 	while (now() - start < CHURN_SECONDS) {
@@ -168,8 +156,9 @@ static int test_churn(void)
 				err = fail("PID %d: row %s", ch[i].pids[j],
 					   ch[i].in[j] ? "missing" : "left over");
 	}
-	if (!err && bad_rows)
-		err = fail("%ld reads of /proc/tracer failed", bad_rows);
+	if (!err && rd[0].bad + rd[1].bad)
+		err = fail("%ld reads of /proc/tracer failed",
+			   rd[0].bad + rd[1].bad);
 	for (i = 0; i < 2; i++)
 		for (j = 0; j < CHURN_PIDS; j++) {
 			tracer_remove(ch[i].pids[j]);
@@ -179,7 +168,7 @@ static int test_churn(void)
 		;
 	if (!err)
 		note("churn: %.0f s, %ld adds/removes, %ld reads of /proc/tracer",
-		     now() - start, ops, reads_done);
+		     now() - start, ops, rd[0].reads + rd[1].reads);
 	return err;
 }
 

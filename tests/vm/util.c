@@ -401,3 +401,18 @@ int tracer_unload(void)
 {
 	return syscall(SYS_delete_module, "tracer", O_NONBLOCK) ? errno : 0;
 }
+
+/* A thread that reads all of /proc/tracer until r->stop is set. */
+void *proc_reader(void *arg)
+{
+	struct proc_reader *r = arg;
+	struct row *rows = calloc(4096, sizeof(*rows));
+
+	while (rows && !*r->stop) {
+		if (read_rows(rows, 4096) < 0)
+			r->bad++;
+		r->reads++;
+	}
+	free(rows);
+	return NULL;
+}
