@@ -610,48 +610,35 @@ static void bpf_count_line(FILE *f, const char *probe, const struct sym *s)
 		s->name, strcmp(s->kind, "schedule") ? s->kind : "sched");
 }
 
-/*
- * The same per-process counts as tracer, the way a bpftrace user would
- * keep them: maps keyed by PID (bpftrace's pid is the thread group), an
- * in-flight size per thread from kmalloc entry to return, an address ->
- * size map that every kfree() in the system takes its address out of.
- */
-static int bpf_write_script(const char *path)
+/* Configuration 6: a kmalloc through a kprobe and a kretprobe. */
+static void bpf_kmalloc_kprobe(FILE *f, const struct sym *s)
 {
-	FILE *f = bpf_script_begin(path);
-	unsigned int i;
+	int a = size_arg(s->kind);
 
-	if (!f)
-		return -1;
-	for (i = 0; i < NR_SYMS; i++) {
-		const struct sym *s = &syms[i];
+	fprintf(f, "kprobe:%s /@mon[pid]/ { @kmalloc[pid] = count(); @kmalloc_mem[pid] = sum(arg%d); @sz[tid] = arg%d + 1; }\n",
+		s->name, a, a);
+	fprintf(f, "kretprobe:%s /@sz[tid]/ { if (retval > 16) { @addr[retval] = @sz[tid] - 1; } delete(@sz[tid]); @kmalloc_ret[pid] = count(); }\n",
+		s->name);
+}
 
-		if (!s->present)
-			continue;
-		if (s->kmalloc) {
-			int a = size_arg(s->kind);
-
-			fprintf(f, "kprobe:%s /@mon[pid]/ { @kmalloc[pid] = count(); @kmalloc_mem[pid] = sum(arg%d); @sz[tid] = arg%d + 1; }\n",
-				s->name, a, a);
-			fprintf(f, "kretprobe:%s /@sz[tid]/ { if (retval > 16) { @addr[retval] = @sz[tid] - 1; } delete(@sz[tid]); @kmalloc_ret[pid] = count(); }\n",
-				s->name);
-		} else if (!strcmp(s->kind, "kfree")) {
-			fputs(bpf_kprobe_kfree, f);
-		} else {
-			bpf_count_line(f, "kprobe", s);
-		}
-	}
-	fprintf(f, "END { clear(@addr); clear(@sz); clear(@mon); }\n");
-	return fclose(f);
+/* Configuration 7: kretfunc sees the size and the address together. */
+static void bpf_kmalloc_kfunc(FILE *f, const struct sym *s, const char *a)
+{
+	fprintf(f, "kretfunc:%s /@mon[pid]/ { @kmalloc[pid] = count(); @kmalloc_mem[pid] = sum(args->%s); @kmalloc_ret[pid] = count(); if ((uint64)retval) { @addr[(uint64)retval] = args->%s; } }\n",
+		s->name, a, a);
 }
 
 /*
- * Configuration 7: the same maps with fentry/fexit (BPF trampolines),
- * what a well-informed user picks on a kernel with BTF.  kretfunc sees
- * the arguments and the return value together, so a kmalloc needs one
- * probe and no in-flight map; its count comes from the return alone.
+ * The same per-process counts as tracer, the way a bpftrace user would
+ * keep them: maps keyed by PID (bpftrace's pid is the thread group), an
+ * address -> size map that every kfree() in the system takes its
+ * address out of.  With kprobes (configuration 6) an in-flight size per
+ * thread goes from a kmalloc's entry to its return.  With fentry/fexit
+ * through BPF trampolines (configuration 7, what a well-informed user
+ * picks on a kernel with BTF), kretfunc sees the arguments and the
+ * return value together: one probe per kmalloc, no in-flight map.
  */
-static int kfunc_write_script(const char *path)
+static int bpf_write_script(const char *path, bool kfunc)
 {
 	FILE *f = bpf_script_begin(path);
 	unsigned int i;
@@ -664,19 +651,21 @@ static int kfunc_write_script(const char *path)
 
 		if (!s->present)
 			continue;
-		if (s->kmalloc) {
-			fprintf(f, "kretfunc:%s /@mon[pid]/ { @kmalloc[pid] = count(); @kmalloc_mem[pid] = sum(args->%s); @kmalloc_ret[pid] = count(); if ((uint64)retval) { @addr[(uint64)retval] = args->%s; } }\n",
-				s->name, a, a);
-		} else if (!strcmp(s->kind, "kfree") && !kfunc_kfree) {
-			fputs(bpf_kprobe_kfree, f);
-		} else if (!strcmp(s->kind, "kfree")) {
+		if (s->kmalloc && kfunc)
+			bpf_kmalloc_kfunc(f, s, a);
+		else if (s->kmalloc)
+			bpf_kmalloc_kprobe(f, s);
+		else if (!strcmp(s->kind, "kfree") && kfunc && kfunc_kfree)
 			fprintf(f, "kfunc:kfree { $s = @addr[(uint64)args->%s]; if ($s) { delete(@addr[(uint64)args->%s]); } if (@mon[pid]) { @kfree[pid] = count(); @kfree_mem[pid] = sum($s); } }\n",
 				a, a);
-		} else {
-			bpf_count_line(f, "kfunc", s);
-		}
+		else if (!strcmp(s->kind, "kfree"))
+			fputs(bpf_kprobe_kfree, f);
+		else
+			bpf_count_line(f, kfunc ? "kfunc" : "kprobe", s);
 	}
-	fprintf(f, "END { clear(@addr); clear(@mon); }\n");
+	/* kfunc's script has no @sz: bpftrace refuses an undefined map. */
+	fprintf(f, "END { clear(@addr); %sclear(@mon); }\n",
+		kfunc ? "" : "clear(@sz); ");
 	return fclose(f);
 }
 
@@ -686,8 +675,7 @@ static int bpf_start(bool kfunc)
 	char line[512];
 	double t0 = now_ns();
 
-	if ((kfunc ? kfunc_write_script("/tmp/bench.bt") :
-		     bpf_write_script("/tmp/bench.bt")) ||
+	if (bpf_write_script("/tmp/bench.bt", kfunc) ||
 	    pipe2(out, O_CLOEXEC))
 		return -1;
 	bpf_pid = fork();
