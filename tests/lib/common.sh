@@ -163,3 +163,5 @@ suite_srcs=(tests/vm/suite.c tests/vm/util.c tests/vm/trace.c
 
 # arm64 kernels, headers and programs, from this amd64 machine.
 . "$(dirname "${BASH_SOURCE[0]}")/arm64.sh"
+# The test VMs' machine and kernel-log gate.
+. "$(dirname "${BASH_SOURCE[0]}")/vm.sh"

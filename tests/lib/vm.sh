@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The machine every test VM runs on, and what its kernel log must not say.
+# Sourced by common.sh (tests/packages/run sources this file alone).
+# shellcheck shell=bash
+
+# vm_machine ARCH: the QEMU command, machine, accelerator and CPU for ARCH
+# (amd64 or arm64) in the array qemu.  Memory, disks, the kernel and its
+# command line are the caller's.  TRACER_VM_ACCEL=kvm uses KVM (default:
+# TCG emulation, because nested KVM hangs on many CI hosts).
+#
+# Single-threaded TCG: with multi-threaded TCG, kernel text patching on one
+# vCPU (jump labels, ftrace/kprobe sites) was seen to leave the other vCPU
+# on a stale int3 ("Oops: int3" at a tracepoint site toggled from tracefs).
+# arm64: the virt machine, and -cpu max with QEMU's own pointer
+# authentication algorithm (pauth-impdef): Debian's kernel signs return
+# addresses in every function, and the architected algorithm (QARMA) is so
+# slow to emulate that the suite did not finish in 25 minutes with it.
+# virt has one serial port (ttyAMA0): results share it with the console.
+vm_machine() {
+	local accel=${TRACER_VM_ACCEL:-tcg}
+	case $1:$accel in
+	arm64:kvm) qemu=(qemu-system-aarch64 -M virt -accel kvm -cpu host) ;;
+	arm64:*) qemu=(qemu-system-aarch64 -M virt -accel tcg,thread=single
+		-cpu max,pauth-impdef=on) ;;
+	*:kvm) qemu=(qemu-system-x86_64 -machine pc -accel kvm -cpu host) ;;
+	*) qemu=(qemu-system-x86_64 -machine pc -accel tcg,thread=single -cpu max) ;;
+	esac
+	qemu+=(-nodefaults -display none -no-reboot)
+}
+
+# vm_console ARCH: the kernel's console device.
+vm_console() {
+	case $1 in
+	arm64) echo ttyAMA0 ;;
+	*) echo ttyS0 ;;
+	esac
+}
+
+# The kernel-log gate: a test VM's kernel log matching this (grep -E) fails
+# the run.  The checkers of the debug kernels (lockdep, KASAN, kmemleak,
+# UBSAN, DEBUG_ATOMIC_SLEEP) included.
+vm_complaints='BUG:|WARNING:|Oops|Call Trace|Kernel panic|kernel BUG|general protection|scheduling while atomic|sleeping function called|possible circular locking|inconsistent lock state|possible recursive locking|suspicious RCU usage|lockdep|KASAN|kmemleak: [0-9]+ new suspected|UBSAN|stack-protector|rcu_sched self-detected|detected stall|blocked for more than|unreferenced object|deprecated workqueue'
+
+# vm_wait PID FILE...: wait for the VM process PID while it makes progress,
+# that is while the FILEs (its console, its results) keep growing.  A slow
+# VM may take as long as it needs; one whose FILEs have not grown for
+# $vm_stall seconds (default 180), or still runs after $vm_timeout seconds
+# in all (default 3600), is killed.  Returns 0 when the VM ended by itself;
+# otherwise 1, with the reason in $vm_why.
+vm_wait() {
+	local pid=$1 start=$SECONDS last=$SECONDS size=-1 now
+	shift
+	vm_why=
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 2
+		now=$(stat -c %s "$@" 2>/dev/null | awk '{t += $1} END {print t + 0}')
+		[ "$now" != "$size" ] && { size=$now; last=$SECONDS; }
+		if [ $((SECONDS - last)) -ge "${vm_stall:-180}" ]; then
+			vm_why="no output for ${vm_stall:-180} s"
+		elif [ $((SECONDS - start)) -ge "${vm_timeout:-3600}" ]; then
+			vm_why="still running after ${vm_timeout:-3600} s"
+		else
+			continue
+		fi
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		return 1
+	done
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+# vm_last_line FILE: the last non-empty line of a console log, printable.
+vm_last_line() {
+	tr '\r' '\n' <"$1" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/[[:cntrl:]]//g' |
+		grep -v '^[[:space:]]*$' | tail -n1 | cut -c1-160
+}
