@@ -11,6 +11,11 @@
 #                         build/tracer-utils_$(VERSION)_<arch>.deb
 #   make rpm              build/tracer-dkms-$(VERSION)-1.noarch.rpm and
 #                         build/tracer-$(VERSION)-1.<arch>.rpm (the command)
+#   make deb PKG_ARCH=arm64, make rpm PKG_ARCH=arm64
+#                         cross-build the command's packages (tracer-utils,
+#                         the tracer rpm) for another Debian architecture;
+#                         needs crossbuild-essential-ARCH and libc6-dev:ARCH
+#                         (dpkg --add-architecture ARCH first)
 #   make check-packages   tests/packages/run: build, lint, install in a
 #                         Debian 12 chroot, boot both kernels in QEMU
 #
@@ -22,6 +27,21 @@ PKG_RPMTOP    := $(PKG_BUILD)/rpm
 PKG_SRCDIR    := /usr/src/tracer-$(VERSION)
 PKG_UDEV_RULE := /etc/udev/rules.d/60-tracer-dkms.rules
 PKG_MODPROBE  := /etc/modprobe.d/tracer.conf
+
+# PKG_ARCH: the Debian architecture of tracer-utils and of the tracer rpm
+# when it is not the build machine's.  A cross build makes only those:
+# tracer-dkms is Architecture: all (noarch), the same on every machine.
+PKG_ARCH ?=
+ifneq ($(PKG_ARCH),)
+PKG_TRIPLET  := $(shell dpkg-architecture -a$(PKG_ARCH) -qDEB_HOST_GNU_TYPE 2>/dev/null)
+PKG_DEB_OPTS := -B -a$(PKG_ARCH)
+PKG_RPM_OPTS := --target $(shell dpkg-architecture -a$(PKG_ARCH) -qDEB_HOST_GNU_CPU 2>/dev/null) \
+	--define "__cc $(PKG_TRIPLET)-gcc" --define "__strip $(PKG_TRIPLET)-strip" \
+	--define "__objdump $(PKG_TRIPLET)-objdump"
+PKG_CROSS    := crossbuild-essential-$(PKG_ARCH) libc6-dev:$(PKG_ARCH)
+else
+PKG_DEB_OPTS := -b
+endif
 
 # Build products that must never be packaged (tar --exclude patterns).
 PKG_JUNK := '*.o' '*.ko' '*.mod' '*.mod.c' '.*.cmd' '*.a' '.*.d' '*.dwo' \
@@ -49,6 +69,11 @@ endef
 # debian/changelog and dkms.conf must carry the same version.
 check-version:
 	@test -n "$(VERSION)" || { echo "error: no PACKAGE_VERSION in dkms.conf" >&2; exit 1; }
+	@test -z "$(PKG_ARCH)" || test -n "$(PKG_TRIPLET)" || \
+	  { echo "error: PKG_ARCH=$(PKG_ARCH) is not a Debian architecture" >&2; exit 1; }
+	@test -z "$(PKG_ARCH)" || [ "$(PKG_ARCH)" = "$$(dpkg --print-architecture)" ] || \
+	  dpkg --print-foreign-architectures | grep -qx '$(PKG_ARCH)' || \
+	  { echo "error: PKG_ARCH=$(PKG_ARCH): run dpkg --add-architecture $(PKG_ARCH) && apt-get update first" >&2; exit 1; }
 	@deb=$$(sed -n '1s/^[^ ]* (\([^)]*\)).*/\1/p' debian/changelog); \
 	 deb=$${deb#*:}; deb=$${deb%-*}; \
 	 if [ "$$deb" != "$(VERSION)" ]; then \
@@ -72,18 +97,18 @@ pkg-stage:
 	fi
 
 deb: check-version
-	$(call pkg_need,debhelper dh-dkms dkms dpkg-dev fakeroot gcc libc6-dev make)
+	$(call pkg_need,debhelper dh-dkms dkms dpkg-dev fakeroot gcc libc6-dev make $(PKG_CROSS))
 	$(MAKE) --no-print-directory pkg-stage
-	cd $(PKG_STAGE) && dpkg-buildpackage -us -uc -b
-	cp $(PKG_BUILD)/stage/tracer-dkms_$(VERSION)_all.deb \
+	cd $(PKG_STAGE) && dpkg-buildpackage -us -uc $(PKG_DEB_OPTS)
+	cp $(if $(PKG_ARCH),,$(PKG_BUILD)/stage/tracer-dkms_$(VERSION)_all.deb) \
 	   $(PKG_BUILD)/stage/tracer-utils_$(VERSION)_*.deb \
 	   $(PKG_BUILD)/stage/tracer-utils-dbgsym_$(VERSION)_*.deb \
 	   $(PKG_BUILD)/stage/tracer_$(VERSION)_*.buildinfo \
 	   $(PKG_BUILD)/stage/tracer_$(VERSION)_*.changes $(PKG_BUILD)/
-	@echo "built $(PKG_BUILD)/tracer-dkms_$(VERSION)_all.deb $$(ls $(PKG_BUILD)/tracer-utils_$(VERSION)_*.deb)"
+	@echo built $$(cd $(PKG_BUILD)/stage && ls *_$(VERSION)_*.deb | sed 's|^|$(PKG_BUILD)/|')
 
 rpm: check-version
-	$(call pkg_need,rpm gcc libc6-dev make)
+	$(call pkg_need,rpm gcc libc6-dev make $(PKG_CROSS))
 	$(MAKE) --no-print-directory pkg-stage
 	rm -rf $(PKG_RPMTOP)
 	mkdir -p $(PKG_RPMTOP)/SOURCES
@@ -91,7 +116,7 @@ rpm: check-version
 	    --owner=0 --group=0 tracer-$(VERSION)
 	@# On a dpkg system rpm's database knows nothing of the installed gcc
 	@# and make (BuildRequires of the command): pkg_need installed them.
-	rpmbuild -bb $(if $(wildcard /var/lib/dpkg/status),--nodeps) \
+	rpmbuild -bb $(if $(wildcard /var/lib/dpkg/status),--nodeps) $(PKG_RPM_OPTS) \
 	    --define "_topdir $(PKG_RPMTOP)" \
 	    --define "tracer_version $(VERSION)" rpm/tracer-dkms.spec
 	cp $(PKG_RPMTOP)/RPMS/noarch/tracer-dkms-$(VERSION)-*.noarch.rpm $(PKG_BUILD)/
