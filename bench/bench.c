@@ -115,6 +115,27 @@ static long read_long(const char *path)
 	return v;
 }
 
+/* The attributes of /sys/class/misc/tracer/: src/uapi/tracer_stats.h. */
+enum tracer_stat {
+#define TRACER_STAT(name) S_##name,
+#include "../src/uapi/tracer_stats.h"
+#undef TRACER_STAT
+	NR_STATS
+};
+
+static long tracer_stat(enum tracer_stat stat)
+{
+	static const char *const names[NR_STATS] = {
+#define TRACER_STAT(name) #name,
+#include "../src/uapi/tracer_stats.h"
+#undef TRACER_STAT
+	};
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/class/misc/tracer/%s", names[stat]);
+	return read_long(path);
+}
+
 /* ---- the probe list, shared with tracer.ko ----------------------------- */
 
 struct sym {
@@ -274,11 +295,22 @@ static void idle_stop(struct idle_set *s)
 
 /* ---- tracer ------------------------------------------------------------ */
 
-enum { C_KMALLOC, C_KFREE, C_KMALLOC_MEM, C_KFREE_MEM, C_SCHED, C_UP,
-	C_DOWN, C_LOCK, C_UNLOCK, NR_COLS };
+/* The columns of /proc/tracer after the PID: src/uapi/tracer_counters.h. */
+enum {
+#define TRACER_COUNTER(id, name, bytes) C_##id,
+#include "../src/uapi/tracer_counters.h"
+#undef TRACER_COUNTER
+	NR_COLS
+};
 static const char *const col_names[NR_COLS] = {
-	"kmalloc", "kfree", "kmalloc_mem", "kfree_mem", "sched", "up", "down",
-	"lock", "unlock",
+#define TRACER_COUNTER(id, name, bytes) name,
+#include "../src/uapi/tracer_counters.h"
+#undef TRACER_COUNTER
+};
+static const bool col_bytes[NR_COLS] = {
+#define TRACER_COUNTER(id, name, bytes) bytes,
+#include "../src/uapi/tracer_counters.h"
+#undef TRACER_COUNTER
 };
 
 static int tracer_fd = -1;
@@ -315,9 +347,14 @@ static int tracer_rows(const pid_t *pids, unsigned int nr,
 	buf[len] = '\0';
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		if (sscanf(line, "%d %llu %llu %llu %llu %llu %llu %llu %llu %llu",
-			   &pid, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
-			   &v[6], &v[7], &v[8]) != 10)
+		char *p = line, *end;
+
+		pid = (int)strtol(p, &end, 10);
+		for (c = 0; end != p && c < NR_COLS; c++) {
+			p = end;
+			v[c] = strtoull(p, &end, 10);
+		}
+		if (end == p || c < NR_COLS)
 			continue;
 		for (i = 0; i < nr; i++)
 			if (pids[i] == pid)
@@ -839,18 +876,17 @@ static int enter_module(enum module m)
 	return err;
 }
 
-#define ARMED "/sys/class/misc/tracer/armed"
 #define DISARM_DELAY "/sys/module/tracer/parameters/disarm_delay_ms"
 
 /* Wait until tracer's probes are disarmed; 0 when they are. */
 static int wait_disarmed(unsigned int ms)
 {
 	for (; ms; ms--) {
-		if (read_long(ARMED) == 0)
+		if (tracer_stat(S_armed) == 0)
 			return 0;
 		sleep_ms(1);
 	}
-	return read_long(ARMED) == 0 ? 0 : -ETIMEDOUT;
+	return tracer_stat(S_armed) == 0 ? 0 : -ETIMEDOUT;
 }
 
 static int enter(enum cfg cfg, int round)
@@ -869,7 +905,7 @@ static int enter(enum cfg cfg, int round)
 			return err;
 	}
 	if (cur.module == M_TRACER) {
-		long armed = read_long(ARMED);
+		long armed = tracer_stat(S_armed);
 
 		if (cur.mon_work && !want->mon_work)
 			bad += tracer_set(work_pids, 2, false);
@@ -886,7 +922,7 @@ static int enter(enum cfg cfg, int round)
 		/* Nothing monitored: measured as an idle tracer is, disarmed. */
 		if (!want->mon_work && !want->mon_idle && wait_disarmed(60000))
 			return -ETIMEDOUT;
-		changed = changed || read_long(ARMED) != armed;
+		changed = changed || tracer_stat(S_armed) != armed;
 	}
 	/* Let deferred work (module load, tracer's reaper) settle. */
 	sleep_ms(300);
@@ -939,7 +975,7 @@ static void arming(unsigned int cycles)
 	for (i = 0; i < cycles && ok; i++) {
 		t0 = now_ns();
 		ok = !ioctl(tracer_fd, TRACER_ADD_PROCESS, self_pid) &&
-		     read_long(ARMED) == 1;
+		     tracer_stat(S_armed) == 1;
 		t1 = now_ns();
 		ok = ok && !ioctl(tracer_fd, TRACER_REMOVE_PROCESS, self_pid);
 		ok = ok && !wait_disarmed(60000);
@@ -950,8 +986,8 @@ static void arming(unsigned int cycles)
 	if (ok) {
 		printf("ARM cycles %u total_s %.1f arms %ld disarms %ld\n", cycles,
 		       (now_ns() - start) / 1e9,
-		       read_long("/sys/class/misc/tracer/arms"),
-		       read_long("/sys/class/misc/tracer/disarms"));
+		       tracer_stat(S_arms),
+		       tracer_stat(S_disarms));
 		qsort(arm, cycles, sizeof(*arm), cmp_double);
 		qsort(disarm, cycles, sizeof(*disarm), cmp_double);
 		printf("ARM add_ms_median %.2f add_ms_p90 %.2f disarm_ms_median %.2f disarm_ms_p90 %.2f\n",
@@ -969,8 +1005,8 @@ static void missed_now(long *missed, long *skipped)
 {
 	*missed = *skipped = 0;
 	if (cur.module == M_TRACER) {
-		*missed = read_long("/sys/class/misc/tracer/missed");
-		*skipped = read_long("/sys/class/misc/tracer/skipped_nested");
+		*missed = tracer_stat(S_missed);
+		*skipped = tracer_stat(S_skipped_nested);
 	} else if (cur.module == M_FLOOR) {
 		*missed = read_long("/sys/module/tracer_floor/parameters/missed");
 		*skipped = read_long("/sys/module/tracer_floor/parameters/skipped_nested");
@@ -1030,7 +1066,7 @@ static void measure(enum cfg cfg, int round)
 					      (long long)(before[c] - first[c]);
 				long long want = (long long)w->per_op[c] * ops;
 
-				if (c != C_KMALLOC_MEM && c != C_KFREE_MEM)
+				if (!col_bytes[c])
 					sum += d;
 				/*
 				 * The program's own first and last block, a
@@ -1175,7 +1211,7 @@ static void memory(void)
 		m1 = kernel_mem_settled();
 		printf("MEM tracer_10000_pids %lld\n", m1 - m0);
 		printf("MEM processes_monitored %ld\n",
-		       read_long("/sys/class/misc/tracer/processes") - 1);
+		       tracer_stat(S_processes) - 1);
 		tracer_set(many.pids, many.nr, false);
 	}
 	idle_stop(&many);
@@ -1191,9 +1227,9 @@ static void memory(void)
 	unfill_blocks(fds);
 	tracer_set(&self_pid, 1, true);
 	d_mon = fill_blocks(fds);
-	printf("MEM addr_entries %ld\n", read_long("/sys/class/misc/tracer/addr_entries"));
-	printf("MEM addr_capacity %ld\n", read_long("/sys/class/misc/tracer/addr_capacity"));
-	printf("MEM addr_overflows %ld\n", read_long("/sys/class/misc/tracer/addr_overflows"));
+	printf("MEM addr_entries %ld\n", tracer_stat(S_addr_entries));
+	printf("MEM addr_capacity %ld\n", tracer_stat(S_addr_capacity));
+	printf("MEM addr_overflows %ld\n", tracer_stat(S_addr_overflows));
 	printf("MEM tracer_table_full %lld\n", d_mon - d_plain);
 	unfill_blocks(fds);
 	tracer_set(&self_pid, 1, false);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * /proc/tracer: a header line, then one line per monitored process, the PID
- * and then the counters in enum tracer_counter order.  seq_file walks the
- * table under RCU, so any number of rows can be read while processes are
- * added and removed; a row is never torn, but counters keep moving.
+ * and then the counters in the order of uapi/tracer_counters.h.  seq_file
+ * walks the table under RCU, so any number of rows can be read while
+ * processes are added and removed; a row is never torn, but counters keep
+ * moving.
  *
  * PIDs are shown as the reader's PID namespace numbers them; a process that
  * namespace cannot see is not shown.  A reader without CAP_SYS_PTRACE or
@@ -17,12 +18,15 @@
 
 #include "tracer.h"
 
+static const char *const tracer_counter_names[TRACER_NR_COUNTERS] = {
+#define TRACER_COUNTER(id, name, bytes) name,
+#include "uapi/tracer_counters.h"
+#undef TRACER_COUNTER
+};
+
 /* Aligned for people; readers only rely on whitespace between fields. */
-#define TRACER_HEADER \
-	"PID           kmalloc        kfree  kmalloc_mem    kfree_mem" \
-	"        sched           up         down         lock       unlock\n"
-#define TRACER_PID_FMT "%-8d"
-#define TRACER_COUNT_FMT " %12llu"
+#define TRACER_PID_WIDTH 8
+#define TRACER_COUNT_WIDTH 12
 
 /*
  * *pos is 0 for the header, then the key of the row to show next:
@@ -87,16 +91,20 @@ static int tracer_seq_show(struct seq_file *m, void *v)
 	pid_t nr;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, TRACER_HEADER);
+		seq_printf(m, "%-*s", TRACER_PID_WIDTH, "PID");
+		for (i = 0; i < TRACER_NR_COUNTERS; i++)
+			seq_printf(m, " %*s", TRACER_COUNT_WIDTH,
+				   tracer_counter_names[i]);
+		seq_putc(m, '\n');
 		return 0;
 	}
 
 	nr = pid_nr_ns(proc->pid, proc_pid_ns(file_inode(m->file)->i_sb));
 	if (!nr || !tracer_reader_may_see(m->file, proc))
 		return SEQ_SKIP;
-	seq_printf(m, TRACER_PID_FMT, nr);
+	seq_printf(m, "%-*d", TRACER_PID_WIDTH, nr);
 	for (i = 0; i < TRACER_NR_COUNTERS; i++)
-		seq_printf(m, TRACER_COUNT_FMT,
+		seq_printf(m, " %*llu", TRACER_COUNT_WIDTH,
 			   (u64)atomic64_read(&proc->count[i]));
 	seq_putc(m, '\n');
 	return 0;

@@ -1,22 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Counters that say whether the numbers in /proc/tracer are complete, as
- * read-only attributes of the misc device: /sys/class/misc/tracer/<name>.
- *
- *   missed          probe hits lost because every kretprobe instance was in
- *                   use (see the maxactive parameter): numbers of monitored
- *                   processes may be incomplete
- *   skipped_nested  probe hits skipped because another probe handler was
- *                   running on that CPU: interrupt-context events, never
- *                   charged to a process (see probes.c)
- *   addr_overflows  allocations not recorded because their address-table
- *                   bucket was full; their kfree is charged 0 bytes
- *   addr_entries    addresses recorded now
- *   addr_capacity   slots in the address table
- *   processes       processes monitored now
- *   armed           1 while the probes are armed, 0 while they cost
- *                   nothing (arming.c)
- *   arms, disarms   transitions of armed since load
+ * The attributes of the misc device, /sys/class/misc/tracer/<name>: their
+ * list and what each one means is uapi/tracer_stats.h.  Each name there
+ * must have its show function here: the list builds the attribute array.
  */
 #include <linux/device.h>
 #include <linux/sysfs.h>
@@ -87,15 +73,9 @@ static ssize_t disarms_show(struct device *dev, struct device_attribute *attr,
 static DEVICE_ATTR_RO(disarms);
 
 static struct attribute *tracer_stats_attrs[] = {
-	&dev_attr_missed.attr,
-	&dev_attr_skipped_nested.attr,
-	&dev_attr_addr_overflows.attr,
-	&dev_attr_addr_entries.attr,
-	&dev_attr_addr_capacity.attr,
-	&dev_attr_processes.attr,
-	&dev_attr_armed.attr,
-	&dev_attr_arms.attr,
-	&dev_attr_disarms.attr,
+#define TRACER_STAT(name) (&dev_attr_##name.attr),
+#include "uapi/tracer_stats.h"
+#undef TRACER_STAT
 	NULL
 };
 

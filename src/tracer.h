@@ -24,17 +24,11 @@
 #include <linux/sched.h>
 #include <linux/types.h>
 
-/* The order of the columns of /proc/tracer after the PID. */
+/* The columns of /proc/tracer after the PID: uapi/tracer_counters.h. */
 enum tracer_counter {
-	TRACER_KMALLOC,
-	TRACER_KFREE,
-	TRACER_KMALLOC_MEM,
-	TRACER_KFREE_MEM,
-	TRACER_SCHED,
-	TRACER_UP,
-	TRACER_DOWN,
-	TRACER_LOCK,
-	TRACER_UNLOCK,
+#define TRACER_COUNTER(id, name, bytes) TRACER_##id,
+#include "uapi/tracer_counters.h"
+#undef TRACER_COUNTER
 	TRACER_NR_COUNTERS
 };
 

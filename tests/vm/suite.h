@@ -10,9 +10,13 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#define NR_COLS 9
-enum { C_KMALLOC, C_KFREE, C_KMALLOC_MEM, C_KFREE_MEM, C_SCHED, C_UP, C_DOWN,
-       C_LOCK, C_UNLOCK };
+/* The columns of /proc/tracer after the PID: src/uapi/tracer_counters.h. */
+enum {
+#define TRACER_COUNTER(id, name, bytes) C_##id,
+#include "../../src/uapi/tracer_counters.h"
+#undef TRACER_COUNTER
+	NR_COLS
+};
 extern const char *const col_names[NR_COLS];
 
 struct counts {

@@ -42,11 +42,18 @@ static int test_device_node(void)
 	return 0;
 }
 
+/*
+ * The header is "PID" and the names of src/uapi/tracer_counters.h, and it
+ * starts with the ten fields that existing programs read.
+ */
 static int test_header(void)
 {
+	static const char fixed[] =
+		"PID kmalloc kfree kmalloc_mem kfree_mem sched up down lock unlock";
 	FILE *f = fopen("/proc/tracer", "re");
-	char line[512], want[] = "PID kmalloc kfree kmalloc_mem kfree_mem sched up down lock unlock";
-	char norm[512] = "", *tok, *save;
+	char line[512], want[512] = "PID", norm[512] = "", *tok, *save;
+	size_t n = strlen(fixed);
+	int i;
 
 	if (!f || !fgets(line, sizeof(line), f))
 		return fail("cannot read /proc/tracer");
@@ -57,7 +64,15 @@ static int test_header(void)
 			strcat(norm, " ");
 		strcat(norm, tok);
 	}
-	return strcmp(norm, want) ? fail("header is '%s'", norm) : 0;
+	for (i = 0; i < NR_COLS; i++)
+		snprintf(want + strlen(want), sizeof(want) - strlen(want),
+			 " %s", col_names[i]);
+	if (strcmp(norm, want))
+		return fail("header is '%s', the counter list says '%s'",
+			    norm, want);
+	if (strncmp(norm, fixed, n) || (norm[n] && norm[n] != ' '))
+		return fail("header '%s' does not start with '%s'", norm, fixed);
+	return 0;
 }
 
 static void *park(void *arg)

@@ -19,8 +19,9 @@
 #include "../kmod/tracer_test.h"
 
 const char *const col_names[NR_COLS] = {
-	"kmalloc", "kfree", "kmalloc_mem", "kfree_mem", "sched", "up", "down",
-	"lock", "unlock",
+#define TRACER_COUNTER(id, name, bytes) name,
+#include "../../src/uapi/tracer_counters.h"
+#undef TRACER_COUNTER
 };
 
 char fail_reason[1024];
@@ -79,12 +80,12 @@ int tracer_remove(pid_t pid)
 	return tracer_ioctl_raw(TRACER_REMOVE_PROCESS, pid);
 }
 
-/* The way the interface says readers read: one fgets, then 10 integers. */
+/* The way the interface says readers read: one fgets, then integers. */
 int read_rows(struct row *rows, int max)
 {
 	FILE *f = fopen("/proc/tracer", "re");
 	char header[512];
-	int n = 0;
+	int n = 0, i;
 
 	if (!f)
 		return -1;
@@ -96,9 +97,12 @@ int read_rows(struct row *rows, int max)
 		struct row *r = &rows[n];
 		unsigned long long *v = r->c.v;
 
-		if (fscanf(f, "%d %llu %llu %llu %llu %llu %llu %llu %llu %llu",
-			   &r->pid, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
-			   &v[6], &v[7], &v[8]) != 10)
+		if (fscanf(f, "%d", &r->pid) != 1)
+			break;
+		for (i = 0; i < NR_COLS; i++)
+			if (fscanf(f, "%llu", &v[i]) != 1)
+				break;
+		if (i < NR_COLS)
 			break;
 		n++;
 	}

@@ -265,7 +265,7 @@ static void print_human(FILE *f, pid_t pid, char **cmd,
 	for (i = 0; i < TRACER_NR_COUNTERS; i++) {
 		char b[32];
 
-		if (i == T_KMALLOC_MEM || i == T_KFREE_MEM) {
+		if (tracer_counter_is_bytes(i)) {
 			fmt_bytes(res->v[i], b, sizeof(b));
 			fprintf(f, " %14s  %-12s (%llu bytes)\n", b,
 				tracer_counter_names[i], res->v[i]);

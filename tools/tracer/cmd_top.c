@@ -47,15 +47,15 @@ static void print_rates(FILE *f, struct rate_row *rows, size_t n,
 		stamp, n, interval, sort_name);
 	fprintf(f, "%-8s %-16s", "PID", "COMM");
 	for (i = 0; i < TRACER_NR_COUNTERS; i++)
-		fprintf(f, " %*s", i == T_KMALLOC_MEM || i == T_KFREE_MEM ?
-			11 : 9, tracer_counter_names[i]);
+		fprintf(f, " %*s", tracer_counter_is_bytes(i) ? 11 : 9,
+			tracer_counter_names[i]);
 	fputc('\n', f);
 	for (r = 0; r < n; r++) {
 		fprintf(f, "%-8d %-16s", rows[r].pid, rows[r].comm);
 		for (i = 0; i < TRACER_NR_COUNTERS; i++) {
 			char b[32];
 
-			if (i == T_KMALLOC_MEM || i == T_KFREE_MEM) {
+			if (tracer_counter_is_bytes(i)) {
 				fmt_bytes((unsigned long long)llround(rows[r].r[i]),
 					  b, sizeof(b));
 				fprintf(f, " %11s", b);
@@ -118,7 +118,12 @@ int cmd_top(int argc, char **argv)
 	}
 	sort_col = tracer_counter_index(sort_name);
 	if (sort_col < 0 && strcmp(sort_name, "pid")) {
-		errmsg("top: -s takes pid or a counter: kmalloc kfree kmalloc_mem kfree_mem sched up down lock unlock");
+		char names[256] = "";
+
+		for (i = 0; i < TRACER_NR_COUNTERS; i++)
+			snprintf(names + strlen(names), sizeof(names) - strlen(names),
+				 " %s", tracer_counter_names[i]);
+		errmsg("top: -s takes pid or a counter:%s", names);
 		return 2;
 	}
 	if (tracer_read_table(&prev, 0))

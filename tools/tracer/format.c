@@ -29,11 +29,6 @@ void fmt_bytes(unsigned long long v, char *buf, size_t len)
 	snprintf(buf, len, "%.1Lf %s", x, units[u]);
 }
 
-static int is_mem(int i)
-{
-	return i == T_KMALLOC_MEM || i == T_KFREE_MEM;
-}
-
 void fmt_table(FILE *f, const struct tracer_table *t)
 {
 	size_t r;
@@ -41,7 +36,7 @@ void fmt_table(FILE *f, const struct tracer_table *t)
 
 	fprintf(f, "%-8s %-16s", "PID", "COMM");
 	for (i = 0; i < TRACER_NR_COUNTERS; i++)
-		fprintf(f, " %*s", is_mem(i) ? 11 : 10, tracer_counter_names[i]);
+		fprintf(f, " %*s", tracer_counter_is_bytes(i) ? 11 : 10, tracer_counter_names[i]);
 	fputc('\n', f);
 	for (r = 0; r < t->n; r++) {
 		const struct tracer_row *row = &t->rows[r];
@@ -58,7 +53,7 @@ void fmt_table(FILE *f, const struct tracer_table *t)
 		for (i = 0; i < TRACER_NR_COUNTERS; i++) {
 			char b[32];
 
-			if (is_mem(i)) {
+			if (tracer_counter_is_bytes(i)) {
 				fmt_bytes(row->v[i], b, sizeof(b));
 				fprintf(f, " %11s", b);
 			} else {

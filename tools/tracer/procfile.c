@@ -18,9 +18,21 @@
 #include "tracer.h"
 
 const char *const tracer_counter_names[TRACER_NR_COUNTERS] = {
-	"kmalloc", "kfree", "kmalloc_mem", "kfree_mem", "sched", "up", "down",
-	"lock", "unlock",
+#define TRACER_COUNTER(id, name, bytes) name,
+#include "../../src/uapi/tracer_counters.h"
+#undef TRACER_COUNTER
 };
+
+int tracer_counter_is_bytes(int i)
+{
+	static const char bytes[TRACER_NR_COUNTERS] = {
+#define TRACER_COUNTER(id, name, bytes) bytes,
+#include "../../src/uapi/tracer_counters.h"
+#undef TRACER_COUNTER
+	};
+
+	return i >= 0 && i < TRACER_NR_COUNTERS && bytes[i];
+}
 
 int tracer_counter_index(const char *name)
 {
@@ -330,14 +342,21 @@ int tracer_read_table(struct tracer_table *t, int with_comm)
 	return 0;
 }
 
-static long long read_stat(const char *name)
+const char *const tracer_stat_names[TRACER_NR_STATS] = {
+#define TRACER_STAT(name) #name,
+#include "../../src/uapi/tracer_stats.h"
+#undef TRACER_STAT
+};
+
+static long long read_stat(enum tracer_stat stat)
 {
 	char path[512], *text;
 	unsigned long long v;
 	size_t n = 0;
 	long long ret = -1;
 
-	snprintf(path, sizeof(path), "%s/%s", tracer_sysfs_path(), name);
+	snprintf(path, sizeof(path), "%s/%s", tracer_sysfs_path(),
+		 tracer_stat_names[stat]);
 	text = slurp(path, &n);
 	if (text && n && text[n - 1] == '\n')
 		n--;
@@ -349,9 +368,9 @@ static long long read_stat(const char *name)
 
 void tracer_read_health(struct tracer_health *h)
 {
-	h->missed = read_stat("missed");
-	h->addr_overflows = read_stat("addr_overflows");
-	h->armed = read_stat("armed");
+	h->missed = read_stat(S_missed);
+	h->addr_overflows = read_stat(S_addr_overflows);
+	h->armed = read_stat(S_armed);
 }
 
 /* Said where a table would be empty: nothing costs anything now. */

@@ -10,12 +10,15 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#define TRACER_NR_COUNTERS 9
+/* The columns of /proc/tracer after the PID: src/uapi/tracer_counters.h. */
 enum tracer_counter {
-	T_KMALLOC, T_KFREE, T_KMALLOC_MEM, T_KFREE_MEM, T_SCHED, T_UP, T_DOWN,
-	T_LOCK, T_UNLOCK,
+#define TRACER_COUNTER(id, name, bytes) T_##id,
+#include "../../src/uapi/tracer_counters.h"
+#undef TRACER_COUNTER
+	TRACER_NR_COUNTERS
 };
 extern const char *const tracer_counter_names[TRACER_NR_COUNTERS];
+int tracer_counter_is_bytes(int i);
 
 /* Refuse tables larger than this many rows (a sanity bound, not a limit). */
 #define TRACER_MAX_ROWS (1u << 22)
@@ -40,6 +43,15 @@ int tracer_read_table(struct tracer_table *t, int with_comm);
 struct tracer_row *tracer_find_row(struct tracer_table *t, int pid);
 void tracer_comm(int pid, char *buf, size_t len);
 int tracer_counter_index(const char *name);
+
+/* The attributes of /sys/class/misc/tracer/: src/uapi/tracer_stats.h. */
+enum tracer_stat {
+#define TRACER_STAT(name) S_##name,
+#include "../../src/uapi/tracer_stats.h"
+#undef TRACER_STAT
+	TRACER_NR_STATS
+};
+extern const char *const tracer_stat_names[TRACER_NR_STATS];
 
 /*
  * Completeness, /sys/class/misc/tracer/{missed,addr_overflows}, and
