@@ -22,6 +22,7 @@
  */
 #include <linux/bsearch.h>
 #include <linux/hash.h>
+#include <linux/kprobes.h>
 #include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -145,6 +146,8 @@ void tracer_addr_insert(unsigned long addr, size_t size, u32 owner)
 	raw_spin_unlock(&tracer_bucket_locks[bkt]);
 }
 
+NOKPROBE_SYMBOL(tracer_addr_insert);
+
 /*
  * Remove @addr and return its requested size, or 0 when it is not in the
  * table.  Called for every kfree() in the system, so it takes no lock (see
@@ -176,6 +179,8 @@ size_t tracer_addr_take_slow(unsigned long addr)
 	atomic_long_dec(&tracer_addr_nr_used);
 	return size;
 }
+
+NOKPROBE_SYMBOL(tracer_addr_take_slow);
 
 static int tracer_cmp_owner(const void *key, const void *elt)
 {

@@ -23,6 +23,10 @@
  * text is part of the outer call, and probe_list.h gives the rule of each.
  * Kernels built with CONFIG_DEBUG_LOCK_ALLOC have mutex_lock_nested()
  * instead of mutex_lock(), so both are listed too.
+ *
+ * Every handler, and every function of this module a handler calls, is
+ * NOKPROBE_SYMBOL, as samples/kprobes does: a kprobe placed on one of them
+ * (perf probe -m tracer) would be hit inside a kprobe handler.
  */
 #include <linux/kprobes.h>
 #include <linux/kallsyms.h>
@@ -96,16 +100,22 @@ static int tracer_count(enum tracer_counter counter)
 	return 1;
 }
 
+NOKPROBE_SYMBOL(tracer_count);
+
 static int tracer_schedule_entry(struct kretprobe_instance *ri,
 				 struct pt_regs *regs)
 {
 	return tracer_count(TRACER_SCHED);
 }
 
+NOKPROBE_SYMBOL(tracer_schedule_entry);
+
 static int tracer_up_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	return tracer_count(TRACER_UP);
 }
+
+NOKPROBE_SYMBOL(tracer_up_entry);
 
 static int tracer_down_entry(struct kretprobe_instance *ri,
 			     struct pt_regs *regs)
@@ -113,17 +123,23 @@ static int tracer_down_entry(struct kretprobe_instance *ri,
 	return tracer_count(TRACER_DOWN);
 }
 
+NOKPROBE_SYMBOL(tracer_down_entry);
+
 static int tracer_lock_entry(struct kretprobe_instance *ri,
 			     struct pt_regs *regs)
 {
 	return tracer_count(TRACER_LOCK);
 }
 
+NOKPROBE_SYMBOL(tracer_lock_entry);
+
 static int tracer_unlock_entry(struct kretprobe_instance *ri,
 			       struct pt_regs *regs)
 {
 	return tracer_count(TRACER_UNLOCK);
 }
+
+NOKPROBE_SYMBOL(tracer_unlock_entry);
 
 /* kfree() in any context drops the address; only process context counts. */
 static int tracer_kfree_entry(struct kretprobe_instance *ri,
@@ -143,6 +159,8 @@ static int tracer_kfree_entry(struct kretprobe_instance *ri,
 	preempt_enable_notrace();
 	return 1;
 }
+
+NOKPROBE_SYMBOL(tracer_kfree_entry);
 
 /*
  * Whether this kmalloc entry point was called by another one, which counted
@@ -166,6 +184,8 @@ static bool tracer_called_by_kmalloc(struct pt_regs *regs)
 			return true;
 	return false;
 }
+
+NOKPROBE_SYMBOL(tracer_called_by_kmalloc);
 
 /* How an entry point's calls count: see the kinds in probe_list.h. */
 enum tracer_kmalloc_rule {
@@ -214,17 +234,23 @@ static int tracer_kmalloc_size0(struct kretprobe_instance *ri,
 	return tracer_kmalloc_entry(ri, regs, 0, TRACER_UNLESS_NESTED);
 }
 
+NOKPROBE_SYMBOL(tracer_kmalloc_size0);
+
 static int tracer_kmalloc_size2(struct kretprobe_instance *ri,
 				struct pt_regs *regs)
 {
 	return tracer_kmalloc_entry(ri, regs, 2, TRACER_UNLESS_NESTED);
 }
 
+NOKPROBE_SYMBOL(tracer_kmalloc_size2);
+
 static int tracer_kmalloc_size3(struct kretprobe_instance *ri,
 				struct pt_regs *regs)
 {
 	return tracer_kmalloc_entry(ri, regs, 3, TRACER_UNLESS_NESTED);
 }
+
+NOKPROBE_SYMBOL(tracer_kmalloc_size3);
 
 /* Used only by the kernels that have kmalloc_order_trace(). */
 static int __maybe_unused tracer_kmalloc_small0(struct kretprobe_instance *ri,
@@ -233,11 +259,15 @@ static int __maybe_unused tracer_kmalloc_small0(struct kretprobe_instance *ri,
 	return tracer_kmalloc_entry(ri, regs, 0, TRACER_UNLESS_LARGE);
 }
 
+NOKPROBE_SYMBOL(tracer_kmalloc_small0);
+
 static int __maybe_unused tracer_kmalloc_order0(struct kretprobe_instance *ri,
 						struct pt_regs *regs)
 {
 	return tracer_kmalloc_entry(ri, regs, 0, TRACER_ALWAYS);
 }
+
+NOKPROBE_SYMBOL(tracer_kmalloc_order0);
 
 /*
  * Record the block, unless its process left the table while kmalloc() ran
@@ -267,6 +297,8 @@ static int tracer_kmalloc_return(struct kretprobe_instance *ri,
 	preempt_enable_notrace();
 	return 0;
 }
+
+NOKPROBE_SYMBOL(tracer_kmalloc_return);
 
 #define TRACER_PROBE(_symbol, _func, _entry) \
 	{ .symbol = _symbol, .func = _func, .entry = _entry },

@@ -4,6 +4,7 @@
  * program, and the suite computes what tracer must show for it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -192,6 +193,44 @@ static int test_remove_stops_counting(void)
 	return err ? fail("a removed worker's row came back") : 0;
 }
 
+/*
+ * The handlers, and what they call, are NOKPROBE_SYMBOL: tracefs refuses a
+ * kprobe event on them (EINVAL), and takes one on another function of the
+ * module, which shows that the refusal is the blacklist's.
+ */
+static int test_handlers_refuse_kprobes(void)
+{
+	static const char *const handlers[] = {
+		"tracer_kfree_entry", "tracer_kmalloc_return",
+		"tracer_addr_insert",
+	};
+	char def[128];
+	unsigned int i;
+	int err;
+
+	err = tfs_write("kprobe_events",
+			"p:tracer_suite/control tracer:tracer_proc_remove\n",
+			O_APPEND);
+	if (err)
+		return fail("kprobe event on tracer_proc_remove refused: %s",
+			    strerror(err));
+	tfs_write("kprobe_events", "-:tracer_suite/control\n", O_APPEND);
+	for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++) {
+		snprintf(def, sizeof(def), "p:tracer_suite/h%u tracer:%s\n", i,
+			 handlers[i]);
+		err = tfs_write("kprobe_events", def, O_APPEND);
+		if (!err) {
+			snprintf(def, sizeof(def), "-:tracer_suite/h%u\n", i);
+			tfs_write("kprobe_events", def, O_APPEND);
+			return fail("kprobe event on %s accepted", handlers[i]);
+		}
+		if (err != EINVAL)
+			return fail("kprobe event on %s: %s, want EINVAL",
+				    handlers[i], strerror(err));
+	}
+	return 0;
+}
+
 const struct test module_tests[] = {
 	{ "one kernel thread per operation, exact", test_one_thread_per_operation },
 	{ "16 kernel threads with distinct counts", test_16_threads_distinct },
@@ -199,5 +238,6 @@ const struct test module_tests[] = {
 	{ "stress: 32 threads x 620 operations", test_stress_32x620 },
 	{ "40 threads asleep in mutex_lock, none missed", test_40_sleepers_in_mutex_lock },
 	{ "remove: row gone at once, no more counting", test_remove_stops_counting },
+	{ "handlers refuse kprobes (NOKPROBE_SYMBOL)", test_handlers_refuse_kprobes },
 	{ NULL, NULL }
 };
