@@ -14,8 +14,8 @@
 #include <linux/cred.h>
 #include <linux/sched/task.h>
 
+#include "access.h"
 #include "compat.h"
-#include "tracer.h"
 
 bool tracer_may_trace(const struct cred *cred, struct task_struct *task)
 {

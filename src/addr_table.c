@@ -30,8 +30,8 @@
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
 
+#include "addr_table.h"
 #include "compat.h"
-#include "tracer.h"
 
 /* 8 slots of 16 bytes: a bucket is two cache lines. */
 #define TRACER_ADDR_BUCKET_SLOTS 8

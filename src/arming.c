@@ -27,8 +27,11 @@
 #include <linux/tracepoint.h>
 #include <linux/workqueue.h>
 
+#include "addr_table.h"
+#include "arming.h"
 #include "compat.h"
-#include "tracer.h"
+#include "probes.h"
+#include "proc_table.h"
 
 /* "A few seconds at most": a longer delay is clamped to this. */
 #define TRACER_DISARM_DELAY_MAX_MS 10000U

@@ -18,7 +18,11 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 
-#include "tracer.h"
+#include "access.h"
+#include "arming.h"
+#include "device.h"
+#include "proc_table.h"
+#include "stats.h"
 #include "uapi/tracer.h"
 
 /* The process @nr names in the caller's namespace, with a reference. */

@@ -9,11 +9,27 @@
  * /proc/tracer that shows it, and /dev/tracer, the only way to add a
  * process, last.  Teardown is the exact reverse, disarming before the
  * probes go.
+ *
+ * The parts, each with its header, included only by the parts that use it:
+ *   proc_table     the monitored processes and their counters
+ *   addr_table     address -> requested size, to charge kfree with bytes
+ *   probes         the kretprobes on the seven functions (probe_list.h)
+ *   arming         the probes armed only while something is monitored
+ *   counters_file  /proc/tracer
+ *   device         /dev/tracer and its ioctls
+ *   access         who may trace whom
+ *   stats          /sys/class/misc/tracer
+ *   compat         every difference between kernel versions (Kbuild.compat)
  */
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 
-#include "tracer.h"
+#include "addr_table.h"
+#include "arming.h"
+#include "counters_file.h"
+#include "device.h"
+#include "probes.h"
+#include "proc_table.h"
 #include "uapi/tracer.h"
 
 static int __init tracer_init(void)
@@ -27,16 +43,16 @@ static int __init tracer_init(void)
 	err = tracer_probes_register();
 	if (err)
 		goto err_proc_table;
-	err = tracer_proc_output_init();
+	err = tracer_counters_file_init();
 	if (err)
 		goto err_probes;
 	err = tracer_device_init();
 	if (err)
-		goto err_proc_output;
+		goto err_counters_file;
 	return 0;
 
-err_proc_output:
-	tracer_proc_output_exit();
+err_counters_file:
+	tracer_counters_file_exit();
 err_probes:
 	tracer_probes_unregister();
 err_proc_table:
@@ -47,7 +63,7 @@ err_proc_table:
 static void __exit tracer_exit(void)
 {
 	tracer_device_exit();
-	tracer_proc_output_exit();
+	tracer_counters_file_exit();
 	tracer_arming_exit();
 	tracer_probes_unregister();
 	tracer_proc_table_exit();

@@ -34,8 +34,10 @@
 #include <linux/ptrace.h>
 #include <linux/slab.h>
 
+#include "addr_table.h"
 #include "compat.h"
-#include "tracer.h"
+#include "probes.h"
+#include "proc_table.h"
 
 static unsigned int maxactive = 256;
 module_param(maxactive, uint, 0444);

@@ -17,8 +17,10 @@
 #include <linux/workqueue.h>
 #include <trace/events/sched.h>
 
+#include "addr_table.h"
+#include "arming.h"
 #include "compat.h"
-#include "tracer.h"
+#include "proc_table.h"
 
 static unsigned int max_processes = 32768;
 module_param(max_processes, uint, 0644);
@@ -50,7 +52,7 @@ static bool tracer_proc_unlink(pid_t tgid, const u32 *only)
 	proc = tracer_proc_find(tgid);
 	if (proc && (!only || proc->serial == *only)) {
 		hash_del_rcu(&proc->node);
-		/* Ordered after the unlink: see tracer_procs_gone in tracer.h. */
+		/* Ordered after the unlink: see tracer_procs_gone in proc_table.h. */
 		smp_mb__before_atomic();
 		atomic_inc(&tracer_procs_gone);
 		emptied = atomic_dec_and_test(&tracer_nr_procs);

@@ -7,7 +7,11 @@
 #include <linux/device.h>
 #include <linux/sysfs.h>
 
-#include "tracer.h"
+#include "addr_table.h"
+#include "arming.h"
+#include "probes.h"
+#include "proc_table.h"
+#include "stats.h"
 
 static ssize_t missed_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)

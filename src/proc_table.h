@@ -1,22 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * tracer: declarations shared by the module's parts.
- *
- * main.c        module init/exit, the order of setup and teardown
- * probes.c      the kretprobes on the seven functions
- * arming.c      the probes enabled only while something is monitored
- * proc_table.c  the monitored processes and their counters
- * addr_table.c  address -> requested size, to charge kfree with bytes
- * proc_output.c /proc/tracer
- * device.c      /dev/tracer and its ioctls
- * access.c      who may trace whom
- * stats.c       missed events and table usage under /sys/class/misc/tracer
+ * The monitored processes and their counters (proc_table.c).  In tracer's
+ * names "proc" is a monitored process, never procfs: /proc/tracer is
+ * counters_file.c.
  */
-#ifndef _TRACER_H
-#define _TRACER_H
+#ifndef _TRACER_PROC_TABLE_H
+#define _TRACER_PROC_TABLE_H
 
 #include <linux/atomic.h>
-#include <linux/cred.h>
 #include <linux/hashtable.h>
 #include <linux/llist.h>
 #include <linux/pid.h>
@@ -46,8 +37,6 @@ struct tracer_proc {
 	u32 serial;
 	atomic64_t count[TRACER_NR_COUNTERS];
 };
-
-/* proc_table.c */
 
 /* 16384 buckets: one entry per bucket on average at 16k monitored PIDs. */
 #define TRACER_PROC_HASH_BITS 14
@@ -100,59 +89,4 @@ static __always_inline bool tracer_may_charge(void)
 	return in_task() && atomic_read(&tracer_nr_procs);
 }
 
-/* addr_table.c */
-void tracer_addr_table_init(void);
-int tracer_addr_table_alloc(void);
-void tracer_addr_table_free(void);
-void tracer_addr_insert(unsigned long addr, size_t size, u32 owner);
-size_t tracer_addr_take_slow(unsigned long addr);
-extern atomic_long_t tracer_addr_nr_used;
-
-/*
- * Every kfree() in the system calls this: while the table is empty (nothing
- * monitored allocated anything), it costs one read and no call.
- */
-static __always_inline size_t tracer_addr_take(unsigned long addr)
-{
-	if (!atomic_long_read(&tracer_addr_nr_used))
-		return 0;
-	return tracer_addr_take_slow(addr);
-}
-
-void tracer_addr_purge(const u32 *owners, size_t nr_owners);
-unsigned long tracer_addr_used(void);
-unsigned long tracer_addr_capacity(void);
-unsigned long tracer_addr_overflows(void);
-
-/* probes.c */
-int tracer_probes_register(void);
-void tracer_probes_unregister(void);
-int tracer_probes_arm(void);
-void tracer_probes_disarm(void);
-unsigned long tracer_probes_missed(void);
-unsigned long tracer_probes_skipped_nested(void);
-
-/* arming.c */
-int tracer_add_armed(struct task_struct *task);
-void tracer_disarm_later(void);
-bool tracer_is_armed(void);
-unsigned long tracer_arms(void);
-unsigned long tracer_disarms(void);
-void tracer_arming_exit(void);
-
-/* proc_output.c */
-int tracer_proc_output_init(void);
-void tracer_proc_output_exit(void);
-
-/* device.c */
-int tracer_device_init(void);
-void tracer_device_exit(void);
-
-/* access.c */
-bool tracer_may_trace(const struct cred *cred, struct task_struct *task);
-bool tracer_cred_is_privileged(const struct cred *cred);
-
-/* stats.c */
-extern const struct attribute_group *tracer_stats_groups[];
-
-#endif /* _TRACER_H */
+#endif /* _TRACER_PROC_TABLE_H */

@@ -16,7 +16,9 @@
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 
-#include "tracer.h"
+#include "access.h"
+#include "counters_file.h"
+#include "proc_table.h"
 
 static const char *const tracer_counter_names[TRACER_NR_COUNTERS] = {
 #define TRACER_COUNTER(id, name, bytes) name,
@@ -119,14 +121,14 @@ static const struct seq_operations tracer_seq_ops = {
 
 static struct proc_dir_entry *tracer_proc_entry;
 
-int tracer_proc_output_init(void)
+int tracer_counters_file_init(void)
 {
 	tracer_proc_entry = proc_create_seq("tracer", 0444, NULL,
 					    &tracer_seq_ops);
 	return tracer_proc_entry ? 0 : -ENOMEM;
 }
 
-void tracer_proc_output_exit(void)
+void tracer_counters_file_exit(void)
 {
 	proc_remove(tracer_proc_entry);
 }
