@@ -116,16 +116,8 @@ static int is_stop_signal(int sig)
 	       sig == SIGTTOU;
 }
 
-struct result {
-	int have_row;
-	unsigned long long v[TRACER_NR_COUNTERS];
-	char comm[64];
-	int status;		/* tracer's exit status */
-	int signal;		/* killed by this signal, or 0 */
-};
-
 /* At an exit stop: the row of @pid as it is now. */
-static void read_row(pid_t pid, struct result *res)
+static void read_row(pid_t pid, struct run_result *res)
 {
 	struct tracer_table t;
 	struct tracer_row *row;
@@ -150,7 +142,7 @@ static void resume(pid_t tid, int sig)
 }
 
 /* Runs the tracee until the process is gone; fills res->status. */
-static void trace_loop(pid_t pid, struct result *res)
+static void trace_loop(pid_t pid, struct run_result *res)
 {
 	for (;;) {
 		unsigned long msg;
@@ -246,67 +238,6 @@ static void trace_loop(pid_t pid, struct result *res)
 	}
 }
 
-static void print_command(FILE *f, char **cmd)
-{
-	int i;
-
-	for (i = 0; cmd[i]; i++)
-		fprintf(f, "%s%s", i ? " " : "", cmd[i]);
-}
-
-static void print_human(FILE *f, pid_t pid, char **cmd,
-			const struct result *res)
-{
-	int i;
-
-	fprintf(f, "\n tracer counters for '");
-	print_command(f, cmd);
-	fprintf(f, "' (PID %d, %s):\n\n", pid, res->comm);
-	for (i = 0; i < TRACER_NR_COUNTERS; i++) {
-		char b[32];
-
-		if (tracer_counter_is_bytes(i)) {
-			fmt_bytes(res->v[i], b, sizeof(b));
-			fprintf(f, " %14s  %-12s (%llu bytes)\n", b,
-				tracer_counter_names[i], res->v[i]);
-		} else {
-			fprintf(f, " %14llu  %s\n", res->v[i],
-				tracer_counter_names[i]);
-		}
-	}
-	if (res->signal)
-		fprintf(f, "\n killed by signal %d (SIG%s), exit status %d\n\n",
-			res->signal, sigabbrev_np(res->signal) ?: "?",
-			res->status);
-	else
-		fprintf(f, "\n exit status %d\n\n", res->status);
-}
-
-static void print_json(FILE *f, pid_t pid, char **cmd,
-		       const struct result *res, const struct tracer_health *h)
-{
-	int i;
-
-	fprintf(f, "{\"pid\": %d, \"comm\": ", pid);
-	fmt_json_string(f, res->comm);
-	fputs(", \"command\": [", f);
-	for (i = 0; cmd[i]; i++) {
-		if (i)
-			fputs(", ", f);
-		fmt_json_string(f, cmd[i]);
-	}
-	fprintf(f, "], \"exit_status\": %d, \"signal\": ", res->status);
-	if (res->signal)
-		fprintf(f, "%d", res->signal);
-	else
-		fputs("null", f);
-	fputs(", ", f);
-	fmt_json_counters(f, res->v);
-	fputs(", ", f);
-	fmt_health_json(f, h);
-	fputs("}\n", f);
-}
-
 static void run_usage(FILE *f)
 {
 	fprintf(f,
@@ -322,7 +253,7 @@ static void run_usage(FILE *f)
 int cmd_run(int argc, char **argv)
 {
 	const char *out_path = NULL;
-	struct result res;
+	struct run_result res;
 	struct tracer_health h;
 	struct sigaction sa;
 	int i, json = 0, fd, errpipe[2], st, child_errno = 0;
@@ -434,9 +365,9 @@ int cmd_run(int argc, char **argv)
 		errmsg("no counters for PID %d: its row was gone at its exit (removed with tracer remove?)",
 		       pid);
 	} else if (json) {
-		print_json(out, pid, cmd, &res, &h);
+		fmt_run_json(out, pid, cmd, &res, &h);
 	} else {
-		print_human(out, pid, cmd, &res);
+		fmt_run_human(out, pid, cmd, &res);
 	}
 	if (out != stderr && fclose(out))
 		errmsg("%s: %s", out_path, strerror(errno));

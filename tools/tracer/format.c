@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Output: the table people read and the JSON programs read. */
+#include <signal.h>
 #include <string.h>
 
 #include "tracer.h"
@@ -127,6 +128,68 @@ void fmt_json(FILE *f, const struct tracer_table *t,
 		fputc('}', f);
 	}
 	fputs(t->n ? "\n ], " : "], ", f);
+	fmt_health_json(f, h);
+	fputs("}\n", f);
+}
+
+/* tracer run: the counters of the command that ran, and how it ended. */
+static void fmt_command(FILE *f, char **cmd)
+{
+	int i;
+
+	for (i = 0; cmd[i]; i++)
+		fprintf(f, "%s%s", i ? " " : "", cmd[i]);
+}
+
+void fmt_run_human(FILE *f, pid_t pid, char **cmd,
+			const struct run_result *res)
+{
+	int i;
+
+	fprintf(f, "\n tracer counters for '");
+	fmt_command(f, cmd);
+	fprintf(f, "' (PID %d, %s):\n\n", pid, res->comm);
+	for (i = 0; i < TRACER_NR_COUNTERS; i++) {
+		char b[32];
+
+		if (tracer_counter_is_bytes(i)) {
+			fmt_bytes(res->v[i], b, sizeof(b));
+			fprintf(f, " %14s  %-12s (%llu bytes)\n", b,
+				tracer_counter_names[i], res->v[i]);
+		} else {
+			fprintf(f, " %14llu  %s\n", res->v[i],
+				tracer_counter_names[i]);
+		}
+	}
+	if (res->signal)
+		fprintf(f, "\n killed by signal %d (SIG%s), exit status %d\n\n",
+			res->signal, sigabbrev_np(res->signal) ?: "?",
+			res->status);
+	else
+		fprintf(f, "\n exit status %d\n\n", res->status);
+}
+
+void fmt_run_json(FILE *f, pid_t pid, char **cmd,
+		       const struct run_result *res, const struct tracer_health *h)
+{
+	int i;
+
+	fprintf(f, "{\"pid\": %d, \"comm\": ", pid);
+	fmt_json_string(f, res->comm);
+	fputs(", \"command\": [", f);
+	for (i = 0; cmd[i]; i++) {
+		if (i)
+			fputs(", ", f);
+		fmt_json_string(f, cmd[i]);
+	}
+	fprintf(f, "], \"exit_status\": %d, \"signal\": ", res->status);
+	if (res->signal)
+		fprintf(f, "%d", res->signal);
+	else
+		fputs("null", f);
+	fputs(", ", f);
+	fmt_json_counters(f, res->v);
+	fputs(", ", f);
 	fmt_health_json(f, h);
 	fputs("}\n", f);
 }

@@ -67,6 +67,15 @@ void tracer_read_health(struct tracer_health *h);
 void tracer_warn_incomplete(const struct tracer_health *h);
 void tracer_note_disarmed(FILE *f, const struct tracer_health *h);
 
+/* What tracer run saw of its command. */
+struct run_result {
+	int have_row;
+	unsigned long long v[TRACER_NR_COUNTERS];
+	char comm[64];
+	int status;		/* tracer's exit status */
+	int signal;		/* killed by this signal, or 0 */
+};
+
 /* format.c */
 void fmt_bytes(unsigned long long v, char *buf, size_t len);
 void fmt_table(FILE *f, const struct tracer_table *t);
@@ -75,6 +84,10 @@ void fmt_json_counters(FILE *f, const unsigned long long *v);
 void fmt_json(FILE *f, const struct tracer_table *t,
 	      const struct tracer_health *h);
 void fmt_health_json(FILE *f, const struct tracer_health *h);
+void fmt_run_human(FILE *f, pid_t pid, char **cmd,
+		   const struct run_result *res);
+void fmt_run_json(FILE *f, pid_t pid, char **cmd,
+		  const struct run_result *res, const struct tracer_health *h);
 
 /* device.c: /dev/tracer. */
 const char *tracer_dev_path(void);
