@@ -5,10 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
-
-#include "../src/uapi/tracer.h"
 
 #define DISARM_DELAY "/sys/module/tracer/parameters/disarm_delay_ms"
 
@@ -52,20 +49,20 @@ void arming(unsigned int cycles)
 	start = now_ns();
 	for (i = 0; i < cycles && ok; i++) {
 		t0 = now_ns();
-		ok = !ioctl(tracer_fd, TRACER_ADD_PROCESS, self_pid) &&
-		     tracer_stat(S_armed) == 1;
+		ok = !tracer_dev_set(tracer_fd, 1, self_pid) &&
+		     tracer_read_stat(S_armed) == 1;
 		t1 = now_ns();
-		ok = ok && !ioctl(tracer_fd, TRACER_REMOVE_PROCESS, self_pid);
+		ok = ok && !tracer_dev_set(tracer_fd, 0, self_pid);
 		ok = ok && !wait_disarmed(60000);
 		arm[i] = (t1 - t0) / 1e6;
 		disarm[i] = (now_ns() - t1) / 1e6;
 	}
 	check(ok, "arming: %u arm/disarm cycles", cycles);
 	if (ok) {
-		printf("ARM cycles %u total_s %.1f arms %ld disarms %ld\n", cycles,
+		printf("ARM cycles %u total_s %.1f arms %lld disarms %lld\n", cycles,
 		       (now_ns() - start) / 1e9,
-		       tracer_stat(S_arms),
-		       tracer_stat(S_disarms));
+		       tracer_read_stat(S_arms),
+		       tracer_read_stat(S_disarms));
 		qsort(arm, cycles, sizeof(*arm), cmp_double);
 		qsort(disarm, cycles, sizeof(*disarm), cmp_double);
 		printf("ARM add_ms_median %.2f add_ms_p90 %.2f disarm_ms_median %.2f disarm_ms_p90 %.2f\n",

@@ -5,7 +5,7 @@
  *   main.c          the rounds: every configuration, alternated
  *   util.c          checks, clocks, files, the probe list, modules
  *   procs.c         the ping-pong helper and the idle processes
- *   tracer_client.c /dev/tracer and /proc/tracer
+ *   tracer_client.c /dev/tracer and /proc/tracer (tools/lib)
  *   workloads.c     what is timed
  *   states.c        the configurations and the moves between them
  *   bpftrace.c      configurations 6 and 7: bpftrace keeping the counts
@@ -22,6 +22,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "../tools/lib/tracer_client.h"
+
 #define __stringify_1(x) #x
 #define __stringify(x) __stringify_1(x)
 
@@ -36,15 +38,6 @@ double now_ns(void);
 void sleep_ms(unsigned int ms);
 long read_long(const char *path);
 void dump_file(const char *path);
-
-/* The attributes of /sys/class/misc/tracer/: src/uapi/tracer_stats.h. */
-enum tracer_stat {
-#define TRACER_STAT(name) S_##name,
-#include "../src/uapi/tracer_stats.h"
-#undef TRACER_STAT
-	NR_STATS
-};
-long tracer_stat(enum tracer_stat stat);
 
 /* The functions tracer probes (src/probe_list.h), and which exist here. */
 struct sym {
@@ -75,19 +68,11 @@ struct idle_set {
 int idle_start(struct idle_set *s, unsigned int nr);
 void idle_stop(struct idle_set *s);
 
-/* tracer_client.c: the columns of /proc/tracer, src/uapi/tracer_counters.h */
-enum {
-#define TRACER_COUNTER(id, name, bytes) C_##id,
-#include "../src/uapi/tracer_counters.h"
-#undef TRACER_COUNTER
-	NR_COLS
-};
-extern const char *const col_names[NR_COLS];
-extern const bool col_bytes[NR_COLS];
+/* tracer_client.c: tracer through the client library (tools/lib) */
 extern int tracer_fd;
 int tracer_set(const pid_t *pids, unsigned int nr, bool add);
 int tracer_rows(const pid_t *pids, unsigned int nr,
-		unsigned long long sum[NR_COLS]);
+		unsigned long long sum[TRACER_NR_COUNTERS]);
 
 /* workloads.c */
 extern int tt_fd;
@@ -97,7 +82,7 @@ struct workload {
 	const char *program;	/* %u: the count */
 	unsigned int ops;	/* at scale 1 */
 	/* The counts tracer must show for @ops operations (kernel ones). */
-	unsigned int per_op[NR_COLS];
+	unsigned int per_op[TRACER_NR_COUNTERS];
 	int (*run)(unsigned int ops);
 };
 extern struct workload workloads[];
@@ -131,8 +116,8 @@ int wait_disarmed(unsigned int ms);
 int enter(enum cfg cfg, int round);
 
 /* bpftrace.c */
-extern unsigned long long bpf_counts[NR_COLS], bpf_returns;
-extern unsigned long long bpf_expect[NR_COLS];
+extern unsigned long long bpf_counts[TRACER_NR_COUNTERS], bpf_returns;
+extern unsigned long long bpf_expect[TRACER_NR_COUNTERS];
 extern double bpf_start_s;
 void bpf_alarm(int sig);
 bool kfunc_probe_names(void);

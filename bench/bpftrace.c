@@ -25,8 +25,8 @@ void bpf_alarm(int sig)
 }
 
 /* What bpftrace counted for one session, summed over the workload's PIDs. */
-unsigned long long bpf_counts[NR_COLS], bpf_returns;
-unsigned long long bpf_expect[NR_COLS];
+unsigned long long bpf_counts[TRACER_NR_COUNTERS], bpf_returns;
+unsigned long long bpf_expect[TRACER_NR_COUNTERS];
 
 /* The size argument of a kmalloc kind: the digit that ends its name. */
 static int size_arg(const char *kind)
@@ -256,8 +256,8 @@ int bpf_stop(void)
 			continue;
 		if (!strcmp(map, "kmalloc_ret"))
 			bpf_returns += v;
-		for (c = 0; c < NR_COLS; c++)
-			if (!strcmp(map, col_names[c]))
+		for (c = 0; c < TRACER_NR_COUNTERS; c++)
+			if (!strcmp(map, tracer_counter_names[c]))
 				bpf_counts[c] += v;
 	}
 	fclose(bpf_out);

@@ -10,8 +10,8 @@ void missed_now(long *missed, long *skipped)
 {
 	*missed = *skipped = 0;
 	if (cur.module == M_TRACER) {
-		*missed = tracer_stat(S_missed);
-		*skipped = tracer_stat(S_skipped_nested);
+		*missed = tracer_read_stat(S_missed);
+		*skipped = tracer_read_stat(S_skipped_nested);
 	} else if (cur.module == M_FLOOR) {
 		*missed = read_long("/sys/module/tracer_floor/parameters/missed");
 		*skipped = read_long("/sys/module/tracer_floor/parameters/skipped_nested");
@@ -24,7 +24,7 @@ bool counts_ok = true, runs_ok = true;
 
 void measure(enum cfg cfg, int round)
 {
-	unsigned long long first[NR_COLS], before[NR_COLS], after[NR_COLS];
+	unsigned long long first[TRACER_NR_COUNTERS], before[TRACER_NR_COUNTERS], after[TRACER_NR_COUNTERS];
 	long m0, s0, m1, s1;
 	unsigned int i, ops;
 	bool counting = cfg == CFG_MON || cfg == CFG_MON1K;
@@ -64,12 +64,12 @@ void measure(enum cfg cfg, int round)
 		if (counting && !tracer_rows(work_pids, 2, after)) {
 			unsigned long long sum = 0;
 
-			for (c = 0; c < NR_COLS; c++) {
+			for (c = 0; c < TRACER_NR_COUNTERS; c++) {
 				long long d = (long long)(after[c] - before[c]) -
 					      (long long)(before[c] - first[c]);
 				long long want = (long long)w->per_op[c] * ops;
 
-				if (!col_bytes[c])
+				if (!tracer_counter_is_bytes(c))
 					sum += d;
 				/*
 				 * The program's own first and last block, a
@@ -81,14 +81,14 @@ void measure(enum cfg cfg, int round)
 				    (d + 2 < want || d > want + want / 100 + 4 * 64)) {
 					counts_ok = false;
 					printf("# config %s %s: %s counted %lld, ran %lld\n",
-					       cfg_names[cfg], w->name, col_names[c],
+					       cfg_names[cfg], w->name, tracer_counter_names[c],
 					       d, want);
 				}
 			}
 			events = (double)sum / ops;
 		}
 		if (cfg == CFG_BPF || cfg == CFG_KFUNC) {
-			for (c = 0; c < NR_COLS; c++)
+			for (c = 0; c < TRACER_NR_COUNTERS; c++)
 				bpf_expect[c] += (unsigned long long)w->per_op[c] *
 						 (ops + ops / 8 + 1);
 		}

@@ -111,8 +111,8 @@ void memory(void)
 			check(false, "memory: add %d processes", NR_MEM_PIDS);
 		m1 = kernel_mem_settled();
 		printf("MEM tracer_10000_pids %lld\n", m1 - m0);
-		printf("MEM processes_monitored %ld\n",
-		       tracer_stat(S_processes) - 1);
+		printf("MEM processes_monitored %lld\n",
+		       tracer_read_stat(S_processes) - 1);
 		tracer_set(many.pids, many.nr, false);
 	}
 	idle_stop(&many);
@@ -128,9 +128,9 @@ void memory(void)
 	unfill_blocks(fds);
 	tracer_set(&self_pid, 1, true);
 	d_mon = fill_blocks(fds);
-	printf("MEM addr_entries %ld\n", tracer_stat(S_addr_entries));
-	printf("MEM addr_capacity %ld\n", tracer_stat(S_addr_capacity));
-	printf("MEM addr_overflows %ld\n", tracer_stat(S_addr_overflows));
+	printf("MEM addr_entries %lld\n", tracer_read_stat(S_addr_entries));
+	printf("MEM addr_capacity %lld\n", tracer_read_stat(S_addr_capacity));
+	printf("MEM addr_overflows %lld\n", tracer_read_stat(S_addr_overflows));
 	printf("MEM tracer_table_full %lld\n", d_mon - d_plain);
 	unfill_blocks(fds);
 	tracer_set(&self_pid, 1, false);

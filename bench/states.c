@@ -63,17 +63,17 @@ int leave_module(int round)
 			break;
 		}
 		printf("BPF %d returns_missing %lld start_s %.1f %s\n", round,
-		       (long long)(bpf_counts[C_KMALLOC] - bpf_returns),
+		       (long long)(bpf_counts[T_KMALLOC] - bpf_returns),
 		       bpf_start_s, cur.module == M_KFUNC ? "kfunc" : "kprobe");
-		if (bpf_counts[C_KMALLOC] != bpf_returns)
+		if (bpf_counts[T_KMALLOC] != bpf_returns)
 			missed_ok = false;
-		for (c = 0, low = false; c < NR_COLS; c++)
+		for (c = 0, low = false; c < TRACER_NR_COUNTERS; c++)
 			low = low || bpf_counts[c] < bpf_expect[c];
 		if (low) {
 			bpf_counts_ok = false;
 			printf("# bpftrace counted (at least):");
-			for (c = 0; c < NR_COLS; c++)
-				printf(" %s=%llu/%llu", col_names[c],
+			for (c = 0; c < TRACER_NR_COUNTERS; c++)
+				printf(" %s=%llu/%llu", tracer_counter_names[c],
 				       bpf_counts[c], bpf_expect[c]);
 			printf("\n");
 		}
@@ -96,7 +96,7 @@ int enter_module(enum module m)
 	case M_TRACER:
 		err = load_module(tracer_ko);
 		if (!err) {
-			tracer_fd = open("/dev/tracer", O_RDWR | O_CLOEXEC);
+			tracer_fd = tracer_dev_open();
 			if (tracer_fd < 0)
 				err = -errno;
 		}
@@ -118,11 +118,11 @@ int enter_module(enum module m)
 int wait_disarmed(unsigned int ms)
 {
 	for (; ms; ms--) {
-		if (tracer_stat(S_armed) == 0)
+		if (tracer_read_stat(S_armed) == 0)
 			return 0;
 		sleep_ms(1);
 	}
-	return tracer_stat(S_armed) == 0 ? 0 : -ETIMEDOUT;
+	return tracer_read_stat(S_armed) == 0 ? 0 : -ETIMEDOUT;
 }
 
 int enter(enum cfg cfg, int round)
@@ -141,7 +141,7 @@ int enter(enum cfg cfg, int round)
 			return err;
 	}
 	if (cur.module == M_TRACER) {
-		long armed = tracer_stat(S_armed);
+		long long armed = tracer_read_stat(S_armed);
 
 		if (cur.mon_work && !want->mon_work)
 			bad += tracer_set(work_pids, 2, false);
@@ -158,7 +158,7 @@ int enter(enum cfg cfg, int round)
 		/* Nothing monitored: measured as an idle tracer is, disarmed. */
 		if (!want->mon_work && !want->mon_idle && wait_disarmed(60000))
 			return -ETIMEDOUT;
-		changed = changed || tracer_stat(S_armed) != armed;
+		changed = changed || tracer_read_stat(S_armed) != armed;
 	}
 	/* Let deferred work (module load, tracer's reaper) settle. */
 	sleep_ms(300);

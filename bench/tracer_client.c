@@ -1,25 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* /dev/tracer and /proc/tracer, as the benchmark uses them. */
+/* /dev/tracer and /proc/tracer, through the client library (tools/lib). */
 #include "bench.h"
 
 #include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
-
-#include "../src/uapi/tracer.h"
-
-const char *const col_names[NR_COLS] = {
-#define TRACER_COUNTER(id, name, bytes) name,
-#include "../src/uapi/tracer_counters.h"
-#undef TRACER_COUNTER
-};
-const bool col_bytes[NR_COLS] = {
-#define TRACER_COUNTER(id, name, bytes) bytes,
-#include "../src/uapi/tracer_counters.h"
-#undef TRACER_COUNTER
-};
 
 int tracer_fd = -1;
 
@@ -29,49 +14,45 @@ int tracer_set(const pid_t *pids, unsigned int nr, bool add)
 	int bad = 0;
 
 	for (i = 0; i < nr; i++)
-		if (ioctl(tracer_fd, add ? TRACER_ADD_PROCESS :
-			  TRACER_REMOVE_PROCESS, pids[i]))
+		if (tracer_dev_set(tracer_fd, add, pids[i]))
 			bad++;
 	return bad;
 }
 
-/* Sum of the rows of @pids in /proc/tracer. */
+/*
+ * Sum of the rows of @pids in /proc/tracer.  Read into one static buffer
+ * (no allocation while the file is read: the read itself is counted, and
+ * measure() subtracts what one costs, which must not vary), then parsed.
+ */
 int tracer_rows(const pid_t *pids, unsigned int nr,
-		       unsigned long long sum[NR_COLS])
+		unsigned long long sum[TRACER_NR_COUNTERS])
 {
 	static char buf[1 << 20];
-	unsigned long long v[NR_COLS];
-	char *line, *save;
+	struct tracer_table t;
+	struct tracer_row *row;
 	unsigned int i, found = 0;
 	ssize_t len = 0, n;
-	int fd = open("/proc/tracer", O_RDONLY), pid, c;
+	char err[256];
+	int fd = open(tracer_proc_path(), O_RDONLY | O_CLOEXEC), c;
 
-	memset(sum, 0, sizeof(unsigned long long) * NR_COLS);
+	memset(sum, 0, sizeof(unsigned long long) * TRACER_NR_COUNTERS);
 	if (fd < 0)
 		return -1;
-	while ((n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+	while ((n = read(fd, buf + len, sizeof(buf) - len)) > 0)
 		len += n;
 	close(fd);
-	buf[len] = '\0';
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *p = line, *end;
-
-		pid = (int)strtol(p, &end, 10);
-		for (c = 0; end != p && c < NR_COLS; c++) {
-			p = end;
-			v[c] = strtoull(p, &end, 10);
-		}
-		if (end == p || c < NR_COLS)
-			continue;
-		for (i = 0; i < nr; i++)
-			if (pids[i] == pid)
-				break;
-		if (i == nr)
+	if (tracer_parse(buf, len, &t, err, sizeof(err))) {
+		note("/proc/tracer: %s", err);
+		return -1;
+	}
+	for (i = 0; i < nr; i++) {
+		row = tracer_find_row(&t, pids[i]);
+		if (!row)
 			continue;
 		found++;
-		for (c = 0; c < NR_COLS; c++)
-			sum[c] += v[c];
+		for (c = 0; c < TRACER_NR_COUNTERS; c++)
+			sum[c] += row->v[c];
 	}
+	tracer_table_free(&t);
 	return found == nr ? 0 : -1;
 }

@@ -70,19 +70,6 @@ long read_long(const char *path)
 	return v;
 }
 
-long tracer_stat(enum tracer_stat stat)
-{
-	static const char *const names[NR_STATS] = {
-#define TRACER_STAT(name) #name,
-#include "../src/uapi/tracer_stats.h"
-#undef TRACER_STAT
-	};
-	char path[128];
-
-	snprintf(path, sizeof(path), "/sys/class/misc/tracer/%s", names[stat]);
-	return read_long(path);
-}
-
 void dump_file(const char *path)
 {
 	char line[512];

@@ -68,13 +68,13 @@ static int run_threads(unsigned int ops)
  */
 struct workload workloads[] = {
 	{ "kmalloc+kfree", true, "kmalloc=1:64,recycle=%u:64,kfree=1", 20000,
-	  { [C_KMALLOC] = 1, [C_KFREE] = 1, [C_KMALLOC_MEM] = 64,
-	    [C_KFREE_MEM] = 64 }, NULL },
+	  { [T_KMALLOC] = 1, [T_KFREE] = 1, [T_KMALLOC_MEM] = 64,
+	    [T_KFREE_MEM] = 64 }, NULL },
 	{ "mutex_lock+unlock", true, "lock=%u", 20000,
-	  { [C_LOCK] = 1, [C_UNLOCK] = 1 }, NULL },
+	  { [T_LOCK] = 1, [T_UNLOCK] = 1 }, NULL },
 	{ "down+up", true, "updown=%u", 20000,
-	  { [C_DOWN] = 1, [C_UP] = 1 }, NULL },
-	{ "schedule", true, "sched=%u", 20000, { [C_SCHED] = 1 }, NULL },
+	  { [T_DOWN] = 1, [T_UP] = 1 }, NULL },
+	{ "schedule", true, "sched=%u", 20000, { [T_SCHED] = 1 }, NULL },
 	{ "pipe-pingpong", false, NULL, 3000, { 0 }, run_pipe },
 	{ "file-ops", false, NULL, 2000, { 0 }, run_files },
 	{ "thread-create", false, NULL, 300, { 0 }, run_threads },

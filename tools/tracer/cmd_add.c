@@ -24,7 +24,7 @@ static int add_remove(int argc, char **argv, int add)
 		errmsg("usage: tracer %s PID...", name);
 		return 2;
 	}
-	fd = tracer_dev_open();
+	fd = dev_open();
 	if (fd < 0)
 		return 1;
 	for (i = 1; i < argc; i++) {
@@ -35,7 +35,7 @@ static int add_remove(int argc, char **argv, int add)
 			failed = 1;
 			continue;
 		}
-		if (tracer_dev_ioctl(fd, add, pid))
+		if (dev_set(fd, add, pid))
 			failed = 1;
 	}
 	close(fd);

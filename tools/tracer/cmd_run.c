@@ -122,7 +122,7 @@ static void read_row(pid_t pid, struct run_result *res)
 	struct tracer_table t;
 	struct tracer_row *row;
 
-	if (tracer_read_table(&t, 0))
+	if (read_table(&t, 0))
 		return;
 	row = tracer_find_row(&t, pid);
 	if (row) {
@@ -291,7 +291,7 @@ int cmd_run(int argc, char **argv)
 			return 1;
 		}
 	}
-	fd = tracer_dev_open();
+	fd = dev_open();
 	if (fd < 0)
 		return 1;
 	if (pipe2(errpipe, O_CLOEXEC)) {
@@ -323,7 +323,7 @@ int cmd_run(int argc, char **argv)
 		errmsg("cannot start '%s' under ptrace", cmd[0]);
 		return 1;
 	}
-	if (tracer_dev_ioctl(fd, 1, pid)) {
+	if (dev_set(fd, 1, pid)) {
 		kill(pid, SIGKILL);
 		waitpid(pid, &st, 0);
 		return 1;

@@ -24,7 +24,7 @@ int cmd_show(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (tracer_read_table(&t, 1))
+	if (read_table(&t, 1))
 		return 1;
 	tracer_read_health(&h);
 	if (json)

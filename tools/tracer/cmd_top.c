@@ -126,7 +126,7 @@ int cmd_top(int argc, char **argv)
 		errmsg("top: -s takes pid or a counter:%s", names);
 		return 2;
 	}
-	if (tracer_read_table(&prev, 0))
+	if (read_table(&prev, 0))
 		return 1;
 	t0 = now();
 	for (k = 0; iters < 0 || k < iters; k++) {
@@ -138,7 +138,7 @@ int cmd_top(int argc, char **argv)
 
 		while (nanosleep(&ts, &ts) && errno == EINTR)
 			;
-		if (tracer_read_table(&cur, 1)) {
+		if (read_table(&cur, 1)) {
 			tracer_table_free(&prev);
 			return 1;
 		}

@@ -193,3 +193,24 @@ void fmt_run_json(FILE *f, pid_t pid, char **cmd,
 	fmt_health_json(f, h);
 	fputs("}\n", f);
 }
+
+/* Said where a table would be empty: nothing costs anything now. */
+void tracer_note_disarmed(FILE *f, const struct tracer_health *h)
+{
+	if (!h->armed)
+		fputs("(nothing is monitored: the probes are disarmed and cost nothing)\n",
+		      f);
+}
+
+void tracer_warn_incomplete(const struct tracer_health *h)
+{
+	if (h->missed > 0 && h->addr_overflows > 0)
+		errmsg("warning: numbers are incomplete: %lld events missed, %lld allocations not recorded (raise the module parameters maxactive and addr_table_size)",
+		       h->missed, h->addr_overflows);
+	else if (h->missed > 0)
+		errmsg("warning: numbers are incomplete: %lld events missed (raise the module parameter maxactive)",
+		       h->missed);
+	else if (h->addr_overflows > 0)
+		errmsg("warning: numbers are incomplete: %lld allocations not recorded, their kfree counted 0 bytes (raise the module parameter addr_table_size)",
+		       h->addr_overflows);
+}

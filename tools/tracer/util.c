@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Messages and arguments shared by the commands. */
+/*
+ * Messages and arguments shared by the commands, and the client library
+ * with its errors printed.
+ */
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -32,4 +35,35 @@ int parse_pid(const char *s, int *pid)
 		return -1;
 	*pid = (int)v;
 	return 0;
+}
+
+int read_table(struct tracer_table *t, int with_comm)
+{
+	char err[512];
+
+	if (!tracer_read_table(t, with_comm, err, sizeof(err)))
+		return 0;
+	errmsg("%s", err);
+	return -1;
+}
+
+int dev_open(void)
+{
+	int fd = tracer_dev_open();
+
+	if (fd < 0)
+		errmsg("%s", tracer_open_error(errno));
+	return fd;
+}
+
+int dev_set(int fd, int add, int pid)
+{
+	char msg[256];
+	int err = tracer_dev_set(fd, add, pid);
+
+	if (!err)
+		return 0;
+	tracer_set_error(err, pid, msg, sizeof(msg));
+	errmsg("%s", msg);
+	return -1;
 }

@@ -1,21 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * /proc/tracer: one header line
- *	PID kmalloc kfree kmalloc_mem kfree_mem sched up down lock unlock
- * then one line per monitored process of 10 whitespace-separated decimal
- * integers.  The parser is strict: anything else is an error naming the
- * line, never a guess.  It takes a buffer and a length (the buffer need not
- * be NUL-terminated and may hold any bytes: it is fuzzed).
+ * /proc/tracer: one header line, "PID" and the names of the counters
+ * (src/uapi/tracer_counters.h), then one line per monitored process of
+ * whitespace-separated decimal integers.  The parser is strict: anything
+ * else is an error naming the line, never a guess.  It takes a buffer and
+ * a length (the buffer need not be NUL-terminated and may hold any bytes:
+ * it is fuzzed).
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "tracer.h"
+#include "tracer_client.h"
 
 const char *const tracer_counter_names[TRACER_NR_COUNTERS] = {
 #define TRACER_COUNTER(id, name, bytes) name,
@@ -84,7 +82,7 @@ static int split(const char *p, const char *end, const char **start,
 }
 
 /* A decimal u64: 0 ok, -1 not a number, -2 too large. */
-static int parse_u64(const char *s, size_t len, unsigned long long *out)
+int tracer_parse_u64(const char *s, size_t len, unsigned long long *out)
 {
 	unsigned long long v = 0;
 	size_t i;
@@ -187,7 +185,7 @@ int tracer_parse(const char *buf, size_t len, struct tracer_table *t,
 		}
 		memset(&r, 0, sizeof(r));
 		for (i = 0; i <= TRACER_NR_COUNTERS; i++) {
-			int rc = parse_u64(f[i], fl[i], &v);
+			int rc = tracer_parse_u64(f[i], fl[i], &v);
 
 			if (rc == -1) {
 				perr(err, errlen, "line %lu: field %d is not a number",
@@ -234,162 +232,4 @@ struct tracer_row *tracer_find_row(struct tracer_table *t, int pid)
 		if (t->rows[i].pid == pid)
 			return &t->rows[i];
 	return NULL;
-}
-
-/* Test hooks: TRACER_PROC, TRACER_SYSFS, TRACER_DEV name other files. */
-const char *tracer_proc_path(void)
-{
-	const char *p = getenv("TRACER_PROC");
-
-	return p && *p ? p : "/proc/tracer";
-}
-
-static const char *tracer_sysfs_path(void)
-{
-	const char *p = getenv("TRACER_SYSFS");
-
-	return p && *p ? p : "/sys/class/misc/tracer";
-}
-
-/* The whole of a file; NULL with errno set. */
-static char *slurp(const char *path, size_t *lenp)
-{
-	size_t len = 0, cap = 0;
-	char *buf = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return NULL;
-	for (;;) {
-		ssize_t n;
-
-		if (cap - len < 4096) {
-			char *nb = realloc(buf, cap + 65536);
-
-			if (!nb) {
-				free(buf);
-				close(fd);
-				errno = ENOMEM;
-				return NULL;
-			}
-			buf = nb;
-			cap += 65536;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-
-			free(buf);
-			close(fd);
-			errno = e;
-			return NULL;
-		}
-		if (!n)
-			break;
-		len += n;
-	}
-	close(fd);
-	*lenp = len;
-	return buf;
-}
-
-void tracer_comm(int pid, char *buf, size_t len)
-{
-	char path[64], *text;
-	size_t n = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	text = slurp(path, &n);
-	if (!text || !n) {
-		snprintf(buf, len, "?");
-	} else {
-		if (text[n - 1] == '\n')
-			n--;
-		snprintf(buf, len, "%.*s", (int)n, text);
-	}
-	free(text);
-}
-
-/* Reads and parses /proc/tracer; 0, or -1 after printing why. */
-int tracer_read_table(struct tracer_table *t, int with_comm)
-{
-	const char *path = tracer_proc_path();
-	char err[256];
-	size_t len = 0, i;
-	char *buf = slurp(path, &len);
-	int rc;
-
-	memset(t, 0, sizeof(*t));
-	if (!buf) {
-		if (errno == ENOENT)
-			errmsg("module not loaded: run modprobe tracer (%s is missing)",
-			       path);
-		else
-			errmsg("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	rc = tracer_parse(buf, len, t, err, sizeof(err));
-	free(buf);
-	if (rc) {
-		errmsg("%s: unexpected format: %s", path, err);
-		return -1;
-	}
-	for (i = 0; with_comm && i < t->n; i++)
-		tracer_comm(t->rows[i].pid, t->rows[i].comm,
-			    sizeof(t->rows[i].comm));
-	return 0;
-}
-
-const char *const tracer_stat_names[TRACER_NR_STATS] = {
-#define TRACER_STAT(name) #name,
-#include "../../src/uapi/tracer_stats.h"
-#undef TRACER_STAT
-};
-
-static long long read_stat(enum tracer_stat stat)
-{
-	char path[512], *text;
-	unsigned long long v;
-	size_t n = 0;
-	long long ret = -1;
-
-	snprintf(path, sizeof(path), "%s/%s", tracer_sysfs_path(),
-		 tracer_stat_names[stat]);
-	text = slurp(path, &n);
-	if (text && n && text[n - 1] == '\n')
-		n--;
-	if (text && !parse_u64(text, n, &v) && v <= LLONG_MAX)
-		ret = (long long)v;
-	free(text);
-	return ret;
-}
-
-void tracer_read_health(struct tracer_health *h)
-{
-	h->missed = read_stat(S_missed);
-	h->addr_overflows = read_stat(S_addr_overflows);
-	h->armed = read_stat(S_armed);
-}
-
-/* Said where a table would be empty: nothing costs anything now. */
-void tracer_note_disarmed(FILE *f, const struct tracer_health *h)
-{
-	if (!h->armed)
-		fputs("(nothing is monitored: the probes are disarmed and cost nothing)\n",
-		      f);
-}
-
-void tracer_warn_incomplete(const struct tracer_health *h)
-{
-	if (h->missed > 0 && h->addr_overflows > 0)
-		errmsg("warning: numbers are incomplete: %lld events missed, %lld allocations not recorded (raise the module parameters maxactive and addr_table_size)",
-		       h->missed, h->addr_overflows);
-	else if (h->missed > 0)
-		errmsg("warning: numbers are incomplete: %lld events missed (raise the module parameter maxactive)",
-		       h->missed);
-	else if (h->addr_overflows > 0)
-		errmsg("warning: numbers are incomplete: %lld allocations not recorded, their kfree counted 0 bytes (raise the module parameter addr_table_size)",
-		       h->addr_overflows);
 }
