@@ -7,7 +7,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "../tests/kmod/tracer_test.h"
+#include "../harness/kmod/tracer_test.h"
 
 /* Kernel memory that a module's allocations show up in, in bytes. */
 static long long kernel_mem(void)

@@ -7,7 +7,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "../tests/kmod/tracer_test.h"
+#include "../harness/kmod/tracer_test.h"
 
 int tt_fd = -1;
 

@@ -16,7 +16,7 @@
 
 #include "suite.h"
 #include "../../src/uapi/tracer.h"
-#include "../kmod/tracer_test.h"
+#include "../../harness/kmod/tracer_test.h"
 
 const char *const col_names[NR_COLS] = {
 #define TRACER_COUNTER(id, name, bytes) name,

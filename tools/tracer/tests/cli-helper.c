@@ -19,7 +19,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "../../../tests/kmod/tracer_test.h"
+#include "../../../harness/kmod/tracer_test.h"
 
 static int program(const char *prog, const char *pidfile)
 {

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # arm64 from this amd64 machine: package lists, kernels, headers and the
-# cross compiler, all inside a suite's build root (tests/lib/suite-root),
+# cross compiler, all inside a suite's build root (harness/suite-root),
 # which stays amd64 itself.  Sourced by common.sh.
 # shellcheck shell=bash
 
@@ -99,7 +99,7 @@ setup_headers() {
 		esac
 	done < <(headers_deps "$arch" <<<"$depends")
 	size=$(stat -c %s "$CACHE/roots/$suite.log" 2>/dev/null || echo 0)
-	if ! "$TOP/tests/lib/suite-root" "$suite" "${deps[@]}" >/dev/null; then
+	if ! "$TOP/harness/suite-root" "$suite" "${deps[@]}" >/dev/null; then
 		why="cannot install ${deps[*]}: $(tail -c +$((size + 1)) "$CACHE/roots/$suite.log" |
 			grep -E '^E:' | grep -v posix_openpt | head -n 1 |
 			sed 's/^E: //; s/ *\[IP:.*//' | cut -c1-200)"

@@ -2,7 +2,7 @@
 # Shared by the test scripts: the cache, package installation, lanes.
 # shellcheck shell=bash
 
-TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${TRACER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tracer-dkms}
 mkdir -p "$CACHE"
 
@@ -48,7 +48,7 @@ ensure_packages() {
 # lane_kernel LANE prints "SUITE RELEASE"; SUITE "host" is this machine.
 newest_image() { # newest_image SUITE REGEX [ARCH]: the newest linux-image-R matching
 	local root
-	root=$("$TOP/tests/lib/suite-root" "$1") || return 1
+	root=$("$TOP/harness/suite-root" "$1") || return 1
 	[ "${3:-amd64}" = arm64 ] && { arm64_lists "$root" || return 1; }
 	apt_cache "$root" "${3:-amd64}" search --names-only "$2" |
 		awk '{print $1}' | sed 's/^linux-image-//' | sort -V | tail -n 1
@@ -93,7 +93,7 @@ fetch_kernel() {
 	local suite=$1 rel=$2 dir="$CACHE/kernels/$2" root= deb p
 	if [ ! -s "$dir/vmlinuz" ]; then
 		mkdir -p "$dir" "$CACHE/debs"
-		[ "$suite" = host ] || root=$("$TOP/tests/lib/suite-root" "$suite") || return 1
+		[ "$suite" = host ] || root=$("$TOP/harness/suite-root" "$suite") || return 1
 		for p in "linux-image-$rel" "linux-binary-unsigned-$rel"; do
 			if [ "$(release_arch "$rel")" = arm64 ]; then
 				arm64_download "$root" "$p" || continue
@@ -125,7 +125,7 @@ download_deb() {
 		mv "$root"/tmp/"$pkg"_*.deb "$CACHE/debs/"
 }
 
-# lane_kdir SUITE RELEASE: what tests/lib/kbuild takes to build for it: the
+# lane_kdir SUITE RELEASE: what harness/kbuild takes to build for it: the
 # headers on this machine (installed with apt-get, as DKMS users have
 # them), or SUITE:RELEASE, built in that suite's root.
 lane_kdir() {
@@ -133,9 +133,9 @@ lane_kdir() {
 		ensure_packages "linux-headers-$2" >&2 || return 1
 		echo "/usr/src/linux-headers-$2"
 	elif [ "$(release_arch "$2")" = arm64 ]; then
-		echo "$1:$2"	# tests/lib/kbuild unpacks arm64 headers itself
+		echo "$1:$2"	# harness/kbuild unpacks arm64 headers itself
 	else
-		"$TOP/tests/lib/suite-root" "$1" "linux-headers-$2" sparse kmod >/dev/null || return 1
+		"$TOP/harness/suite-root" "$1" "linux-headers-$2" sparse kmod >/dev/null || return 1
 		echo "$1:$2"
 	fi
 }
