@@ -14,6 +14,7 @@
  *   proc_table     the monitored processes and their counters
  *   addr_table     address -> requested size, to charge kfree with bytes
  *   probes         the kretprobes on the seven functions (probe_list.h)
+ *   handlers       what the probes do when they fire
  *   arming         the probes armed only while something is monitored
  *   counters_file  /proc/tracer
  *   device         /dev/tracer and its ioctls
