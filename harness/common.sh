@@ -157,7 +157,8 @@ checkpatch_path() {
 # The in-VM suite's sources, relative to the top of the tree: tests/check
 # builds them for amd64, tests/vm/arm64-programs for arm64.
 suite_srcs=(tests/vm/suite.c tests/vm/util.c tests/vm/tt.c tests/vm/trace.c
-	tests/vm/test_module.c tests/vm/test_process.c tests/vm/test_oracle.c
+	tests/vm/test_interface.c tests/vm/test_module.c tests/vm/test_process.c
+	tests/vm/test_oracle.c
 	tests/vm/test_lifecycle.c tests/vm/test_security.c
 	tests/vm/test_stress.c tests/vm/test_arming.c)
 

@@ -75,6 +75,7 @@ int main(int argc, char **argv)
 		stress_scale = 100;
 	if (cmdline)
 		fclose(cmdline);
+	run_group(interface_tests);
 	run_group(process_tests);
 	run_group(module_tests);
 	run_group(oracle_tests);

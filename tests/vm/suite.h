@@ -61,6 +61,7 @@ long read_long_file(const char *path);
 int write_file(const char *path, const char *text);
 int write_file_flags(const char *path, const char *text, int flags);
 pid_t sleeper(int *fd_w);
+void end_sleeper(pid_t pid, int fd_w);
 pid_t sleeper_as(uid_t uid, int dumpable, int *fd_w);
 pid_t light_child(int (*fn)(void *), void *arg, void *stack, size_t size);
 int check_worker(const char *what, const char *program);
@@ -107,6 +108,7 @@ struct test {
 	int (*fn)(void);
 };
 extern const struct test module_tests[], process_tests[], oracle_tests[],
-	lifecycle_tests[], security_tests[], stress_tests[], arming_tests[];
+	lifecycle_tests[], security_tests[], stress_tests[], arming_tests[],
+	interface_tests[];
 
 #endif

@@ -11,6 +11,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -228,6 +229,13 @@ pid_t sleeper_as(uid_t uid, int dumpable, int *fd_w)
 pid_t sleeper(int *fd_w)
 {
 	return sleeper_as((uid_t)-1, 1, fd_w);
+}
+
+/* Wake a sleeper() and reap it. */
+void end_sleeper(pid_t pid, int fd_w)
+{
+	close(fd_w);
+	waitpid(pid, NULL, 0);
 }
 
 /* insmod /lib/tracer.ko with @params: 0 or the errno. */
