@@ -166,3 +166,5 @@ suite_srcs=(tests/vm/suite.c tests/vm/util.c tests/vm/tt.c tests/vm/trace.c
 . "$(dirname "${BASH_SOURCE[0]}")/arm64.sh"
 # The test VMs' machine and kernel-log gate.
 . "$(dirname "${BASH_SOURCE[0]}")/vm.sh"
+# ok, fail, skip and the closing line of every test script.
+. "$(dirname "${BASH_SOURCE[0]}")/tally.sh"
