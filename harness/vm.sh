@@ -28,6 +28,13 @@ vm_machine() {
 	qemu+=(-nodefaults -display none -no-reboot)
 }
 
+# vm_initramfs DIR: DIR as an initramfs (newc cpio) on standard output.
+# Uncompressed: the guest unpacks it faster than it would inflate it under
+# emulation; pipe it through gzip -1 where the file's size matters more.
+vm_initramfs() {
+	(cd "$1" && find . | cpio -o -H newc --quiet)
+}
+
 # vm_console ARCH: the kernel's console device.
 vm_console() {
 	case $1 in
