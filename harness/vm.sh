@@ -82,3 +82,19 @@ vm_last_line() {
 	tr '\r' '\n' <"$1" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/[[:cntrl:]]//g' |
 		grep -v '^[[:space:]]*$' | tail -n1 | cut -c1-160
 }
+
+# vm_results FILE PREFIX: the lines "RESULT ok NAME" and "RESULT fail NAME:
+# WHY" that a guest wrote to FILE, reported with ok and fail (tally.sh) as
+# PREFIX NAME; true when the guest also wrote "RESULT done".
+vm_results() {
+	local line name
+	while IFS= read -r line; do
+		case $line in
+		"RESULT ok "*) ok "$2${line#RESULT ok }" ;;
+		"RESULT fail "*)
+			name=${line#RESULT fail }
+			fail "$2${name%%: *}" "${name#*: }" ;;
+		esac
+	done <"$1"
+	grep -q '^RESULT done' "$1"
+}

@@ -49,7 +49,7 @@ dkms_status() { in_root dkms status -m tracer 2>/dev/null; }
 # growing; it is stopped when nothing new came for $BOOT_STALL seconds or
 # after $BOOT_TIMEOUT seconds in all, naming the last console line.
 boot_kernel() {
-	local k=$1 con=$WORK/console-$1.log res=$WORK/results-$1.log line name why=
+	local k=$1 con=$WORK/console-$1.log res=$WORK/results-$1.log finished
 	: >"$res"; : >"$con"
 	local qemu
 	vm_machine amd64
@@ -68,16 +68,10 @@ boot_kernel() {
 		note "boot $k: VM powered off after $((SECONDS - start))s"
 	fi
 	tr -d '\r' <"$res" >"$res.txt"
-	while IFS= read -r line; do
-		case $line in
-		"RESULT ok "*) ok "${PFX}boot $k: ${line#RESULT ok }" ;;
-		"RESULT fail "*)
-			name=${line#RESULT fail }; why=${name#*: }; name=${name%%: *}
-			fail "${PFX}boot $k: $name" "$why" ;;
-		esac
-	done <"$res.txt"
+	vm_results "$res.txt" "${PFX}boot $k: "
+	finished=$?
 	grep -v '^RESULT' "$res.txt" | sed "s/^/#   [$k] /"
-	if ! grep -q '^RESULT done' "$res.txt"; then
+	if [ "$finished" != 0 ]; then
 		fail "${PFX}boot $k: checks ran to the end" "no 'RESULT done' (console log tail below)"
 		tr -d '\r' <"$con" | tail -n 25 | sed "s/^/#   [$k console] /"
 	fi
