@@ -81,8 +81,7 @@ static int tt_wait_asleep(struct tt_worker *w, bool need_finished)
  * Stopped means exited, as after waitpid(): kthread_stop() returns when the
  * worker releases its mm, which do_exit() does before the
  * sched_process_exit tracepoint where tracer drops the process, so wait on
- * until exit_notify() has set exit_state.  (Without this the 6.1-rt lane
- * once found the last worker still in the table.)
+ * until exit_notify() has set exit_state.
  */
 static void tt_worker_stop(struct tt_worker *w)
 {
