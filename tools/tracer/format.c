@@ -142,7 +142,7 @@ static void fmt_command(FILE *f, char **cmd)
 }
 
 void fmt_run_human(FILE *f, pid_t pid, char **cmd,
-			const struct run_result *res)
+		   const struct run_result *res)
 {
 	int i;
 
@@ -170,7 +170,7 @@ void fmt_run_human(FILE *f, pid_t pid, char **cmd,
 }
 
 void fmt_run_json(FILE *f, pid_t pid, char **cmd,
-		       const struct run_result *res, const struct tracer_health *h)
+		  const struct run_result *res, const struct tracer_health *h)
 {
 	int i;
 
