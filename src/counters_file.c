@@ -21,7 +21,7 @@
 #include "proc_table.h"
 
 static const char *const tracer_counter_names[TRACER_NR_COUNTERS] = {
-#define TRACER_COUNTER(id, name, bytes) name,
+#define TRACER_COUNTER(id, name, function, bytes, help) name,
 #include "uapi/tracer_counters.h"
 #undef TRACER_COUNTER
 };

@@ -17,7 +17,7 @@
 
 /* The columns of /proc/tracer after the PID: uapi/tracer_counters.h. */
 enum tracer_counter {
-#define TRACER_COUNTER(id, name, bytes) TRACER_##id,
+#define TRACER_COUNTER(id, name, function, bytes, help) TRACER_##id,
 #include "uapi/tracer_counters.h"
 #undef TRACER_COUNTER
 	TRACER_NR_COUNTERS

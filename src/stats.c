@@ -77,7 +77,7 @@ static ssize_t disarms_show(struct device *dev, struct device_attribute *attr,
 static DEVICE_ATTR_RO(disarms);
 
 static struct attribute *tracer_stats_attrs[] = {
-#define TRACER_STAT(name) (&dev_attr_##name.attr),
+#define TRACER_STAT(name, kind, help) (&dev_attr_##name.attr),
 #include "uapi/tracer_stats.h"
 #undef TRACER_STAT
 	NULL

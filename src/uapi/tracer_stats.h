@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only WITH Linux-syscall-note */
 /*
  * The read-only attributes of the misc device, /sys/class/misc/tracer/NAME:
- * one TRACER_STAT(NAME) each; every file holds one decimal number and a
- * newline.  They say whether the numbers in /proc/tracer are complete, and
+ * one TRACER_STAT(NAME, kind, help) each, kind "counter" (only grows) or
+ * "gauge", help the metric's HELP; every file holds one decimal number and
+ * a newline.  They say whether the numbers in /proc/tracer are complete, and
  * what the module holds.  The module and the tracer command expand this
  * list (define TRACER_STAT, include this file, undefine it: there is no
  * include guard, on purpose); the in-VM tests read the files by their
@@ -23,12 +24,21 @@
  *                   nothing (only while something is monitored are they)
  *   arms, disarms   transitions of armed since load
  */
-TRACER_STAT(missed)
-TRACER_STAT(skipped_nested)
-TRACER_STAT(addr_overflows)
-TRACER_STAT(addr_entries)
-TRACER_STAT(addr_capacity)
-TRACER_STAT(processes)
-TRACER_STAT(armed)
-TRACER_STAT(arms)
-TRACER_STAT(disarms)
+TRACER_STAT(missed, "counter",
+	    "Probe hits lost because every kretprobe instance was in use.")
+TRACER_STAT(skipped_nested, "counter",
+	    "Probe hits in interrupt context during another handler, never charged.")
+TRACER_STAT(addr_overflows, "counter",
+	    "Allocations not recorded because their address-table bucket was full.")
+TRACER_STAT(addr_entries, "gauge",
+	    "Addresses recorded in the address table.")
+TRACER_STAT(addr_capacity, "gauge",
+	    "Slots of the address table (0 while disarmed).")
+TRACER_STAT(processes, "gauge",
+	    "Processes monitored.")
+TRACER_STAT(armed, "gauge",
+	    "1 while the probes are armed, 0 while they cost nothing.")
+TRACER_STAT(arms, "counter",
+	    "Transitions of armed to 1 since the module was loaded.")
+TRACER_STAT(disarms, "counter",
+	    "Transitions of armed to 0 since the module was loaded.")

@@ -12,7 +12,7 @@
 
 /* The columns of /proc/tracer after the PID: src/uapi/tracer_counters.h. */
 enum {
-#define TRACER_COUNTER(id, name, bytes) C_##id,
+#define TRACER_COUNTER(id, name, function, bytes, help) C_##id,
 #include "../../src/uapi/tracer_counters.h"
 #undef TRACER_COUNTER
 	NR_COLS

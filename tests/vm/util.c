@@ -19,7 +19,7 @@
 #include "../../src/uapi/tracer.h"
 
 const char *const col_names[NR_COLS] = {
-#define TRACER_COUNTER(id, name, bytes) name,
+#define TRACER_COUNTER(id, name, function, bytes, help) name,
 #include "../../src/uapi/tracer_counters.h"
 #undef TRACER_COUNTER
 };

@@ -121,7 +121,7 @@ int tracer_read_table(struct tracer_table *t, int with_comm, char *err,
 }
 
 const char *const tracer_stat_names[TRACER_NR_STATS] = {
-#define TRACER_STAT(name) #name,
+#define TRACER_STAT(name, kind, help) #name,
 #include "../../src/uapi/tracer_stats.h"
 #undef TRACER_STAT
 };

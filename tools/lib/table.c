@@ -16,7 +16,7 @@
 #include "tracer_client.h"
 
 const char *const tracer_counter_names[TRACER_NR_COUNTERS] = {
-#define TRACER_COUNTER(id, name, bytes) name,
+#define TRACER_COUNTER(id, name, function, bytes, help) name,
 #include "../../src/uapi/tracer_counters.h"
 #undef TRACER_COUNTER
 };
@@ -24,7 +24,7 @@ const char *const tracer_counter_names[TRACER_NR_COUNTERS] = {
 int tracer_counter_is_bytes(int i)
 {
 	static const char bytes[TRACER_NR_COUNTERS] = {
-#define TRACER_COUNTER(id, name, bytes) bytes,
+#define TRACER_COUNTER(id, name, function, bytes, help) bytes,
 #include "../../src/uapi/tracer_counters.h"
 #undef TRACER_COUNTER
 	};

@@ -19,7 +19,7 @@
 
 /* The columns of /proc/tracer after the PID: src/uapi/tracer_counters.h. */
 enum tracer_counter {
-#define TRACER_COUNTER(id, name, bytes) T_##id,
+#define TRACER_COUNTER(id, name, function, bytes, help) T_##id,
 #include "../../src/uapi/tracer_counters.h"
 #undef TRACER_COUNTER
 	TRACER_NR_COUNTERS
@@ -60,7 +60,7 @@ void tracer_comm(int pid, char *buf, size_t len);
 
 /* The attributes of /sys/class/misc/tracer/: src/uapi/tracer_stats.h. */
 enum tracer_stat {
-#define TRACER_STAT(name) S_##name,
+#define TRACER_STAT(name, kind, help) S_##name,
 #include "../../src/uapi/tracer_stats.h"
 #undef TRACER_STAT
 	TRACER_NR_STATS
