@@ -33,6 +33,8 @@ void fmt_json_counters(FILE *f, const unsigned long long *v);
 void fmt_json(FILE *f, const struct tracer_table *t,
 	      const struct tracer_health *h);
 void fmt_health_json(FILE *f, const struct tracer_health *h);
+/* fmt_prometheus.c: @t NULL when the module is not loaded. */
+void fmt_prometheus(FILE *f, const struct tracer_table *t);
 void fmt_run_human(FILE *f, pid_t pid, char **cmd,
 		   const struct run_result *res);
 void fmt_run_json(FILE *f, pid_t pid, char **cmd,
