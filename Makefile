@@ -5,6 +5,8 @@
 #   make                 build src/tracer.ko for the running kernel
 #   make KDIR=/path      ... or for the kernel tree at /path
 #   make KERNELRELEASE=r ... or for /lib/modules/r/build
+#   make tool            build the tracer command, tools/tracer/tracer
+#   make install-tool    install it (with its man page) under /usr/local
 #   make check           every test, in QEMU; never loads anything on this host
 #   make check-all       make check with every lane (arm64-16k too) and
 #                        every stress test in full, then make check-kernels
@@ -20,11 +22,28 @@ KDIR ?= /lib/modules/$(KERNELRELEASE)/build
 unexport KERNELRELEASE
 MAKEOVERRIDES := $(filter-out KERNELRELEASE=%,$(MAKEOVERRIDES))
 
-.PHONY: all module clean check check-all demo version
+.PHONY: all module tool install-tool clean check check-all demo version
 all: module
 
+# Without the kernel's build tree, say what to install rather than let the
+# kernel's make fail on a missing directory.
 module:
+	@test -f "$(KDIR)/Makefile" || { \
+	  echo "error: no kernel build tree at $(KDIR)" >&2; \
+	  echo "  install the headers of kernel $(KERNELRELEASE):" >&2; \
+	  echo "    Debian, Ubuntu: sudo apt install linux-headers-$(KERNELRELEASE)" >&2; \
+	  echo "    Fedora, RHEL:   sudo dnf install kernel-devel-$(KERNELRELEASE)" >&2; \
+	  echo "  or name another tree: make KDIR=/path/to/build (or KERNELRELEASE=...)" >&2; \
+	  exit 1; }
 	$(MAKE) -C src KDIR=$(KDIR)
+
+# The tracer command, tools/tracer/tracer (make install-tool puts it in
+# /usr/local; the packages ship it as tracer-utils and tracer).
+tool:
+	$(MAKE) -C tools/tracer tracer
+
+install-tool:
+	$(MAKE) -C tools/tracer install
 
 clean:
 	$(MAKE) -C src clean KDIR=$(KDIR) 2>/dev/null || true
