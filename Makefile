@@ -8,8 +8,9 @@
 #   make tool            build the tracer command, tools/tracer/tracer
 #   make install-tool    install it (with its man page) under /usr/local
 #   make check           every test, in QEMU; never loads anything on this host
-#   make check-all       make check with every lane (arm64-16k too) and
-#                        every stress test in full, then make check-kernels
+#   make check-all       make check with every lane (arm64-16k too), every
+#                        stress test in full and the arm64 package journey,
+#                        then make check-kernels
 #                        (the build matrix)
 #   make demo            the tracer on a real program inside a VM
 #
@@ -58,7 +59,7 @@ check:
 	TRACER_KERNEL="$(KERNEL)" tests/check
 
 check-all:
-	TRACER_STRESS_SCALE=100 TRACER_LANES="debug newest 6.1 arm64-newest 5.10 newest-rt 6.12 6.1-rt arm64 arm64-16k" $(MAKE) check
+	TRACER_ARM64_JOURNEY=1 TRACER_STRESS_SCALE=100 TRACER_LANES="debug newest 6.1 arm64-newest 5.10 newest-rt 6.12 6.1-rt arm64 arm64-16k" $(MAKE) check
 	$(MAKE) check-kernels
 
 demo:
