@@ -6,9 +6,10 @@
  * after its last one, but a process's row leaves /proc/tracer the moment
  * its last thread exits.  ptrace gives both points:
  *
- *  - the child calls PTRACE_TRACEME and stops itself with SIGSTOP before
- *    execvp(): the parent adds its PID through /dev/tracer while it is
- *    stopped, so the exec and everything after it are counted;
+ *  - the child stops itself with SIGSTOP before execvp(): the parent adds
+ *    its PID through /dev/tracer while it is stopped, seizes it
+ *    (PTRACE_SEIZE) and sends SIGCONT, so the exec and everything after it
+ *    are counted;
  *  - with PTRACE_O_TRACEEXIT every thread stops at the start of do_exit(),
  *    before the kernel drops the row (that happens at the sched_process_exit
  *    tracepoint, later in do_exit()).  The parent reads the row at each
@@ -16,13 +17,19 @@
  *    live thread, holds the final counters of all the threads.
  *
  * PTRACE_O_TRACECLONE follows the threads CMD creates (a clone() that makes
- * a new process is detached at once: tracer counts CMD's process only, the
- * processes it forks are not counted).  PTRACE_O_TRACEEXEC replaces the
- * legacy SIGTRAP after execve().  PTRACE_O_EXITKILL kills CMD if tracer
- * dies.  Signals CMD receives are passed on unchanged; a group-stop (CMD
- * stopped by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU) is resumed at once because a
- * PTRACE_TRACEME tracee cannot be resumed by SIGCONT: Ctrl-Z still stops
- * the job, since tracer is in the same process group and stops too.
+ * a new process is detached at its first stop: tracer counts CMD's process
+ * only, the processes it forks are not counted).  PTRACE_O_TRACEEXEC
+ * replaces the legacy SIGTRAP after execve().  PTRACE_O_EXITKILL kills CMD
+ * if tracer dies.  Signals CMD receives are passed on unchanged.
+ *
+ * Job control works as without tracer, which is why the tracee is seized
+ * rather than attached with PTRACE_TRACEME: a seized tracee's group-stop
+ * (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU) is left in place with PTRACE_LISTEN,
+ * so CMD stays stopped until a SIGCONT, from whoever sends it, resumes it.
+ * On Ctrl-Z the terminal stops tracer's process group: tracer itself
+ * catches SIGTSTP (and SIGTTIN, SIGTTOU) and stops only once CMD has
+ * stopped, because a tracer stopped first could not pass the stop signal
+ * on, and the SIGCONT of "fg" would then overtake it and leave CMD stopped.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,13 +44,14 @@
 
 struct thread {
 	pid_t tid;
-	int stopped_once;	/* its first (attach) SIGSTOP was seen */
-	int detach;		/* a clone that is another process */
+	int started;		/* its first stop (after the clone) was seen */
+	int group_stopped;	/* in a group-stop, under PTRACE_LISTEN */
 };
 
 static struct thread *threads;
 static size_t nr_threads, cap_threads;
 static volatile sig_atomic_t child_pid;
+static volatile sig_atomic_t stop_requested;
 
 static struct thread *thread_find(pid_t tid)
 {
@@ -110,10 +118,41 @@ static void forward_signal(int sig)
 		kill(child_pid, sig);
 }
 
+static void request_stop(int sig)
+{
+	stop_requested = sig;
+}
+
 static int is_stop_signal(int sig)
 {
 	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
 	       sig == SIGTTOU;
+}
+
+/*
+ * Ctrl-Z (or a SIGTTIN/SIGTTOU) reached tracer: stop too, once CMD is in
+ * its group-stop, so that the shell sees the job stopped.  "fg" or "bg"
+ * sends SIGCONT to both.
+ */
+static void stop_with_cmd(void)
+{
+	struct sigaction sa, old;
+	int sig = stop_requested;
+	size_t i;
+
+	if (!sig)
+		return;
+	for (i = 0; i < nr_threads; i++)
+		if (threads[i].group_stopped)
+			break;
+	if (i == nr_threads)
+		return;
+	stop_requested = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigaction(sig, &sa, &old);
+	raise(sig);
+	sigaction(sig, &old, NULL);
 }
 
 /* At an exit stop: the row of @pid as it is now. */
@@ -151,8 +190,10 @@ static void trace_loop(pid_t pid, struct run_result *res)
 		pid_t tid = waitpid(-1, &st, __WALL);
 
 		if (tid < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR) {
+				stop_with_cmd();
 				continue;
+			}
 			errmsg("waitpid: %s", strerror(errno));
 			res->status = 1;
 			return;
@@ -190,15 +231,6 @@ static void trace_loop(pid_t pid, struct run_result *res)
 			read_row(pid, res);
 			resume(tid, 0);
 			continue;
-		case PTRACE_EVENT_CLONE:
-			if (!ptrace(PTRACE_GETEVENTMSG, tid, NULL, &msg)) {
-				struct thread *nt = thread_add((pid_t)msg);
-
-				if (tgid_of((pid_t)msg) != pid)
-					nt->detach = 1;
-			}
-			resume(tid, 0);
-			continue;
 		case PTRACE_EVENT_EXEC:
 			/* A non-leader's exec: it took the leader's ID. */
 			if (!ptrace(PTRACE_GETEVENTMSG, tid, NULL, &msg) &&
@@ -206,35 +238,34 @@ static void trace_loop(pid_t pid, struct run_result *res)
 				thread_del((pid_t)msg);
 			resume(tid, 0);
 			continue;
+		case PTRACE_EVENT_STOP:
+			/* A new clone's first stop: a thread, or a process. */
+			if (!t->started) {
+				t->started = 1;
+				if (tgid_of(tid) != pid) {
+					ptrace(PTRACE_DETACH, tid, NULL, NULL);
+					thread_del(tid);
+					continue;
+				}
+			}
+			if (is_stop_signal(sig)) {
+				t->group_stopped = 1;
+				ptrace(PTRACE_LISTEN, tid, NULL, NULL);
+				stop_with_cmd();
+				continue;
+			}
+			/* SIGTRAP: a SIGCONT ended the group-stop. */
+			t->group_stopped = 0;
+			resume(tid, 0);
+			continue;
 		case 0:
-			break;
+			/* A signal for CMD: pass it on. */
+			resume(tid, sig);
+			continue;
 		default:
 			resume(tid, 0);
 			continue;
 		}
-		if (!t->stopped_once && sig == SIGSTOP) {
-			/* The SIGSTOP that starts every newly attached thread. */
-			t->stopped_once = 1;
-			if (t->detach) {
-				ptrace(PTRACE_DETACH, tid, NULL, NULL);
-				thread_del(tid);
-			} else {
-				resume(tid, 0);
-			}
-			continue;
-		}
-		t->stopped_once = 1;
-		if (is_stop_signal(sig)) {
-			siginfo_t si;
-
-			/* No siginfo: a group-stop, not a signal to deliver. */
-			if (ptrace(PTRACE_GETSIGINFO, tid, NULL, &si) &&
-			    errno == EINVAL) {
-				resume(tid, 0);
-				continue;
-			}
-		}
-		resume(tid, sig);
 	}
 }
 
@@ -308,10 +339,8 @@ int cmd_run(int argc, char **argv)
 		int e;
 
 		close(errpipe[0]);
-		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) == 0) {
-			raise(SIGSTOP);
-			execvp(cmd[0], cmd);
-		}
+		raise(SIGSTOP);
+		execvp(cmd[0], cmd);
 		e = errno;
 		if (write(errpipe[1], &e, sizeof(e)) < 0)
 			_exit(127);
@@ -319,8 +348,9 @@ int cmd_run(int argc, char **argv)
 	}
 	close(errpipe[1]);
 	child_pid = pid;
-	if (waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st)) {
-		errmsg("cannot start '%s' under ptrace", cmd[0]);
+	if (waitpid(pid, &st, WUNTRACED) != pid || !WIFSTOPPED(st)) {
+		errmsg("cannot start '%s': it did not stop before its exec",
+		       cmd[0]);
 		return 1;
 	}
 	if (dev_set(fd, 1, pid)) {
@@ -329,7 +359,7 @@ int cmd_run(int argc, char **argv)
 		return 1;
 	}
 	close(fd);
-	if (ptrace(PTRACE_SETOPTIONS, pid, NULL,
+	if (ptrace(PTRACE_SEIZE, pid, NULL,
 		   (void *)(long)(PTRACE_O_TRACEEXIT | PTRACE_O_TRACECLONE |
 				  PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL))) {
 		errmsg("ptrace: %s", strerror(errno));
@@ -346,11 +376,17 @@ int cmd_run(int argc, char **argv)
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* No SA_RESTART: the stop request interrupts waitpid(). */
+	sa.sa_handler = request_stop;
+	sa.sa_flags = 0;
+	sigaction(SIGTSTP, &sa, NULL);
+	sigaction(SIGTTIN, &sa, NULL);
+	sigaction(SIGTTOU, &sa, NULL);
 
 	memset(&res, 0, sizeof(res));
 	snprintf(res.comm, sizeof(res.comm), "?");
-	thread_add(pid)->stopped_once = 1;
-	resume(pid, 0);
+	thread_add(pid)->started = 1;
+	kill(pid, SIGCONT);
 	trace_loop(pid, &res);
 	free(threads);
 
