@@ -23,14 +23,6 @@ int scaled(int count)
 }
 static long last_missed;
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void run_group(const struct test *tests)
 {
 	for (; tests->name; tests++) {

@@ -58,6 +58,10 @@ int wait_row_gone(pid_t pid, int ms);
 int compare_counts(const char *what, const struct counts *got,
 		   const struct counts *want, unsigned int skip_mask);
 long read_long_file(const char *path);
+double now(void);			/* CLOCK_MONOTONIC, in seconds */
+
+/* The module's health and table attributes (src/uapi/tracer_stats.h). */
+#define SYSDIR "/sys/class/misc/tracer/"
 int write_file(const char *path, const char *text);
 int write_file_flags(const char *path, const char *text, int flags);
 pid_t sleeper(int *fd_w);

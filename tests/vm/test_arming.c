@@ -18,20 +18,11 @@
 
 #include "suite.h"
 
-#define SYSDIR "/sys/class/misc/tracer/"
 #define DELAY_PARAM "/sys/module/tracer/parameters/disarm_delay_ms"
 #define KPROBES "/sys/kernel/debug/kprobes/list"
 
 /* A generous bound: a busy host slows the guest, it does not stall it. */
 #define DISARM_WAIT_MS 60000
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static int set_delay(int ms)
 {

@@ -12,7 +12,6 @@
 
 #include "suite.h"
 
-#define SYSDIR "/sys/class/misc/tracer/"
 
 static int test_nothing_missed_or_leaked(void)
 {

@@ -18,16 +18,7 @@
 
 #include "suite.h"
 
-#define SYSDIR "/sys/class/misc/tracer/"
 #define PARAMS "/sys/module/tracer/parameters/"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* ---- churn ---- */
 

@@ -154,6 +154,14 @@ int compare_counts(const char *what, const struct counts *got,
 	return 0;
 }
 
+double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 long read_long_file(const char *path)
 {
 	FILE *f = fopen(path, "re");
