@@ -171,7 +171,8 @@ static int bpf_write_script(const char *path, bool kfunc)
 		const struct sym *s = &syms[i];
 		const char *a = kfunc_arg[i];
 
-		if (!s->present)
+		/* Not a counted function: the peer keeps no address table clean. */
+		if (!s->present || !strncmp(s->kind, "drop", 4))
 			continue;
 		if (s->kmalloc && kfunc)
 			bpf_kmalloc_kfunc(f, s, a);

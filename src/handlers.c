@@ -135,6 +135,41 @@ int tracer_kfree_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 NOKPROBE_SYMBOL(tracer_kfree_entry);
 
 /*
+ * The frees that do not call kfree() (probe_list.h) only drop addresses,
+ * in any context: the table's removal takes no lock.
+ * kmem_cache_free_bulk(s, size, p): every address in p[] leaves the table.
+ */
+int tracer_drop_bulk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	size_t i, size = regs_get_kernel_argument(regs, 1);
+	void **p = (void **)regs_get_kernel_argument(regs, 2);
+
+	for (i = 0; i < size && atomic_long_read(&tracer_addr_nr_used); i++)
+		tracer_addr_take((unsigned long)p[i]);
+	return 1;
+}
+
+NOKPROBE_SYMBOL(tracer_drop_bulk_entry);
+
+/* kfree_nolock(p) */
+int tracer_drop_arg0_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	tracer_addr_take(regs_get_kernel_argument(regs, 0));
+	return 1;
+}
+
+NOKPROBE_SYMBOL(tracer_drop_arg0_entry);
+
+/* __kfree_rcu_sheaf(s, p, flags) */
+int tracer_drop_arg1_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	tracer_addr_take(regs_get_kernel_argument(regs, 1));
+	return 1;
+}
+
+NOKPROBE_SYMBOL(tracer_drop_arg1_entry);
+
+/*
  * Whether this kmalloc entry point was called by another one, which counted
  * the call: on 6.10+ a runtime-sized kmalloc() above KMALLOC_MAX_CACHE_SIZE
  * goes through __kmalloc_noprof() (or a sibling) into the exported

@@ -26,6 +26,9 @@ TRACER_HANDLER(tracer_down_entry);
 TRACER_HANDLER(tracer_lock_entry);
 TRACER_HANDLER(tracer_unlock_entry);
 TRACER_HANDLER(tracer_kfree_entry);
+TRACER_HANDLER(tracer_drop_bulk_entry);
+TRACER_HANDLER(tracer_drop_arg0_entry);
+TRACER_HANDLER(tracer_drop_arg1_entry);
 /* The argument that holds the size differs between kmalloc entry points. */
 TRACER_HANDLER(tracer_kmalloc_size0);
 TRACER_HANDLER(tracer_kmalloc_size2);

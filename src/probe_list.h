@@ -64,6 +64,21 @@ TRACER_KMALLOC("__kvmalloc_node_noprof", size0)
 TRACER_KMALLOC("__kmalloc_flags_noprof", size0)
 
 TRACER_OTHER("kfree", KFREE, kfree)
+/*
+ * Frees of kmalloc blocks that do not call kfree(): their addresses are
+ * dropped from the table, so that a later kfree() of the same address by a
+ * monitored process never reuses a stale size.  They are not kfree() calls
+ * and are not counted as such (kmem:kfree does not fire for them either).
+ *   kfree_bulk(), and the kfree_rcu() batches that end in it
+ *   kfree_rcu() handing a block to a slab sheaf (7.x), at the call: the
+ *   block is the slab's from then on, freed after a grace period
+ *   kfree_nolock() (6.18+), which the slab's own kmalloc_nolock() blocks
+ *   (counted through __kmalloc_flags_noprof above) are freed with
+ * kvfree() and kvfree_atomic() call kfree() for slab blocks.
+ */
+TRACER_OTHER("kmem_cache_free_bulk", DROP, drop_bulk)
+TRACER_OTHER("__kfree_rcu_sheaf", DROP, drop_arg1)
+TRACER_OTHER("kfree_nolock", DROP, drop_arg0)
 TRACER_OTHER("schedule", SCHEDULE, schedule)
 TRACER_OTHER("up", UP, up)
 TRACER_OTHER("down_interruptible", DOWN, down)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The kretprobes on kmalloc, kfree, schedule, up, down_interruptible,
- * mutex_lock and mutex_unlock: registered at load, disarmed (arming.c arms
+ * mutex_lock and mutex_unlock, and on kmem_cache_free_bulk() (which
+ * frees kmalloc blocks without kfree()): registered at load, disarmed (arming.c arms
  * them), unregistered at unload.  Their handlers are handlers.c.
  *
  * kmalloc() is inline; which exported function it calls depends on the
@@ -37,12 +38,13 @@ enum tracer_func {
 	TRACER_FUNC_DOWN,
 	TRACER_FUNC_MUTEX_LOCK,
 	TRACER_FUNC_MUTEX_UNLOCK,
+	TRACER_FUNC_DROP,	/* frees without kfree(): see probe_list.h */
 	TRACER_NR_FUNCS
 };
 
 static const char *const tracer_func_names[TRACER_NR_FUNCS] = {
 	"kmalloc", "kfree", "schedule", "up", "down_interruptible",
-	"mutex_lock", "mutex_unlock",
+	"mutex_lock", "mutex_unlock", "kmem_cache_free_bulk",
 };
 
 struct tracer_probe {

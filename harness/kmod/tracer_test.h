@@ -21,6 +21,13 @@
  *   recycle        free the oldest @count blocks, allocating @size bytes in
  *                  place of each; after an ioctl run, a read of the file
  *                  says how many new blocks got the address just freed
+ *   free_bulk      free the oldest @count blocks (at most TT_MAX_FREED)
+ *   free_rcu       through a path that does not call kfree(): kfree_bulk(),
+ *   free_nolock    kfree_rcu() or kfree_nolock() (6.18+; EOPNOTSUPP before,
+ *                  even for @count 0), noting their addresses; blocks of
+ *                  16 bytes or more (kfree_rcu() writes an rcu_head)
+ *   come_back      allocate @count blocks of @size bytes and keep them; a
+ *                  read says how many got an address the last free_* freed
  * Blocks still held when a worker stops are freed then.
  *
  * /proc/tracer_test takes commands written as text; a read returns the
@@ -46,6 +53,7 @@
 
 #define TT_MAX_PROGRAM	512
 #define TT_MAX_BLOCKS	4096
+#define TT_MAX_FREED	64
 
 struct tracer_test_run {
 	char program[TT_MAX_PROGRAM];

@@ -19,7 +19,8 @@ static const char *const tt_op_names[TT_NR_OPS] = {
 	"kmalloc_array", "kmalloc_zero", "kmalloc_const",
 	"kmalloc_node_const", "kmalloc_large_const",
 	"kmalloc_large_node_const", "kvmalloc", "kfree", "kfree_null",
-	"sched", "updown", "lock", "contend", "recycle",
+	"sched", "updown", "lock", "contend", "recycle", "free_bulk",
+	"free_rcu", "free_nolock", "come_back",
 };
 
 static DEFINE_MUTEX(tt_shared_mutex);
@@ -109,28 +110,6 @@ static void tt_busy_wait_us(unsigned int us)
 		ndelay(NSEC_PER_USEC);
 }
 
-/*
- * Free the oldest @count blocks and allocate @size bytes in their place,
- * keeping the new blocks: on one CPU, slab hands the freed address back.
- */
-static int tt_recycle(struct tt_context *ctx, const struct tt_step *s)
-{
-	struct tt_blocks *b = &ctx->blocks;
-	unsigned int i;
-	void *old, *new;
-
-	for (i = 0; i < s->count && b->head != b->tail; i++) {
-		old = b->ptr[b->head++ % TT_MAX_BLOCKS];
-		kfree(old);
-		new = kmalloc(s->size, GFP_KERNEL);
-		if (!new)
-			return -ENOMEM;
-		ctx->reused += new == old;
-		b->ptr[b->tail++ % TT_MAX_BLOCKS] = new;
-	}
-	return 0;
-}
-
 static int tt_run_step(const struct tt_step *s, struct tt_context *ctx)
 {
 	unsigned int i;
@@ -140,7 +119,7 @@ static int tt_run_step(const struct tt_step *s, struct tt_context *ctx)
 		tt_free_oldest(&ctx->blocks, s->count);
 		return 0;
 	}
-	if (s->op == TT_RECYCLE)
+	if (s->op >= TT_RECYCLE)
 		return tt_recycle(ctx, s);
 	for (i = 0; i < s->count; i++) {
 		if (ctx->stop && READ_ONCE(*ctx->stop))

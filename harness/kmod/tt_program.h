@@ -19,7 +19,10 @@ enum tt_op {
 	TT_KMALLOC_ARRAY, TT_KMALLOC_ZERO, TT_KMALLOC_CONST,
 	TT_KMALLOC_NODE_CONST, TT_KMALLOC_LARGE_CONST,
 	TT_KMALLOC_LARGE_NODE_CONST, TT_KVMALLOC, TT_KFREE, TT_KFREE_NULL,
-	TT_SCHED, TT_UPDOWN, TT_LOCK, TT_CONTEND, TT_RECYCLE, TT_NR_OPS
+	TT_SCHED, TT_UPDOWN, TT_LOCK, TT_CONTEND,
+	/* the recycle ops last: tt_recycle.c runs them */
+	TT_RECYCLE, TT_FREE_BULK, TT_FREE_RCU, TT_FREE_NOLOCK, TT_COME_BACK,
+	TT_NR_OPS
 };
 
 struct tt_step {
@@ -43,6 +46,8 @@ struct tt_blocks {
 struct tt_context {
 	struct tt_blocks blocks;
 	unsigned int reused;	/* "recycle" got the address it freed */
+	void *freed[TT_MAX_FREED];	/* what "free_*" freed, for "come_back" */
+	unsigned int nr_freed;
 	struct mutex mutex;		/* private: never contended */
 	struct semaphore sem;
 	const bool *stop;	/* a worker's "stop" cuts its program short */
@@ -52,5 +57,6 @@ void tt_context_init(struct tt_context *ctx);
 void tt_free_oldest(struct tt_blocks *b, unsigned int n);
 int tt_parse(char *text, struct tt_program *p);
 int tt_run(const struct tt_program *p, struct tt_context *ctx);
+int tt_recycle(struct tt_context *ctx, const struct tt_step *s);
 
 #endif /* TT_PROGRAM_H */
