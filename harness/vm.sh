@@ -52,7 +52,7 @@ vm_complaints='BUG:|WARNING:|Oops|Call Trace|Kernel panic|kernel BUG|general pro
 # that is while the FILEs (its console, its results) keep growing.  A slow
 # VM may take as long as it needs; one whose FILEs have not grown for
 # $vm_stall seconds (default 180), or still runs after $vm_timeout seconds
-# in all (default 3600), is killed.  Returns 0 when the VM ended by itself;
+# in all (default 3600; 0: no limit), is killed.  Returns 0 when the VM ended by itself;
 # otherwise 1, with the reason in $vm_why.
 vm_wait() {
 	local pid=$1 start=$SECONDS last=$SECONDS size=-1 now
@@ -64,7 +64,8 @@ vm_wait() {
 		[ "$now" != "$size" ] && { size=$now; last=$SECONDS; }
 		if [ $((SECONDS - last)) -ge "${vm_stall:-180}" ]; then
 			vm_why="no output for ${vm_stall:-180} s"
-		elif [ $((SECONDS - start)) -ge "${vm_timeout:-3600}" ]; then
+		elif [ "${vm_timeout:-3600}" -gt 0 ] &&
+			[ $((SECONDS - start)) -ge "${vm_timeout:-3600}" ]; then
 			vm_why="still running after ${vm_timeout:-3600} s"
 		else
 			continue

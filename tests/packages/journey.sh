@@ -46,8 +46,9 @@ dkms_status() { in_root dkms status -m tracer 2>/dev/null; }
 # boot_kernel KERNELRELEASE: boot $IMG on that kernel of $BOOT in QEMU and
 # read vm-check's results.  A watchdog, not a fixed timeout: the VM may
 # take as long as it needs while its console (or vm-check's port) keeps
-# growing; it is stopped when nothing new came for $BOOT_STALL seconds or
-# after $BOOT_TIMEOUT seconds in all, naming the last console line.
+# growing; it is stopped when nothing new came for $BOOT_STALL seconds or,
+# when TRACER_BOOT_TIMEOUT is set, after that many seconds in all, naming
+# the last console line.
 boot_kernel() {
 	local k=$1 con=$WORK/console-$1.log res=$WORK/results-$1.log finished
 	: >"$res"; : >"$con"

@@ -23,6 +23,20 @@ int scaled(int count)
 }
 static long last_missed;
 
+/*
+ * The test now running, for /init's watchdog to name if the suite stops
+ * making progress (tests/vm/init).
+ */
+static void note_step(const char *name)
+{
+	FILE *f = fopen("/tmp/tracer-step", "w");
+
+	if (f) {
+		fprintf(f, "%s\n", name);
+		fclose(f);
+	}
+}
+
 static void run_group(const struct test *tests)
 {
 	for (; tests->name; tests++) {
@@ -32,6 +46,7 @@ static void run_group(const struct test *tests)
 
 		if (*only && !strstr(tests->name, only))
 			continue;
+		note_step(tests->name);
 		fail_reason[0] = '\0';
 		err = tests->fn();
 		if (err > 0) {
