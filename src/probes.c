@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The kretprobes on kmalloc, kfree, schedule, up, down_interruptible,
- * mutex_lock and mutex_unlock, and on kmem_cache_free_bulk() (which
- * frees kmalloc blocks without kfree()): registered at load, disarmed (arming.c arms
- * them), unregistered at unload.  Their handlers are handlers.c.
+ * mutex_lock and mutex_unlock, and on the frees that do not call kfree()
+ * (probe_list.h): registered at load, disarmed (arming.c arms them),
+ * unregistered at unload.  Their handlers are handlers.c.
  *
  * kmalloc() is inline; which exported function it calls depends on the
  * kernel and on whether the size is a compile-time constant.  Every entry
