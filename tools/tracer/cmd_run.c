@@ -118,9 +118,18 @@ static void forward_signal(int sig)
 		kill(child_pid, sig);
 }
 
+/*
+ * The stop request interrupts waitpid(); one that comes just before the
+ * call would not, so an alarm interrupts it a second later.
+ */
 static void request_stop(int sig)
 {
 	stop_requested = sig;
+	alarm(1);
+}
+
+static void wake_up(int sig)
+{
 }
 
 static int is_stop_signal(int sig)
@@ -192,6 +201,9 @@ static void trace_loop(pid_t pid, struct run_result *res)
 		if (tid < 0) {
 			if (errno == EINTR) {
 				stop_with_cmd();
+				/* Until CMD stops too (it may catch SIGTSTP). */
+				if (stop_requested)
+					alarm(1);
 				continue;
 			}
 			errmsg("waitpid: %s", strerror(errno));
@@ -377,8 +389,10 @@ int cmd_run(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	/* No SA_RESTART: the stop request interrupts waitpid(). */
-	sa.sa_handler = request_stop;
 	sa.sa_flags = 0;
+	sa.sa_handler = wake_up;
+	sigaction(SIGALRM, &sa, NULL);
+	sa.sa_handler = request_stop;
 	sigaction(SIGTSTP, &sa, NULL);
 	sigaction(SIGTTIN, &sa, NULL);
 	sigaction(SIGTTOU, &sa, NULL);
