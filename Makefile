@@ -59,7 +59,7 @@ check:
 	TRACER_KERNEL="$(KERNEL)" tests/check
 
 check-all:
-	TRACER_ARM64_JOURNEY=1 TRACER_STRESS_SCALE=100 TRACER_LANES="debug newest 6.1 arm64-newest 5.10 newest-rt 6.12 6.1-rt arm64 arm64-16k" $(MAKE) check
+	TRACER_ARM64_JOURNEY=1 TRACER_STRESS_SCALE=100 TRACER_LANES="debug newest 6.1 arm64-newest 5.10 newest-rt 6.12 6.1-rt arm64 debug-6.1 arm64-16k" $(MAKE) check
 	$(MAKE) check-kernels
 
 demo:
