@@ -116,6 +116,32 @@ static void thread_program(int i, char *buf, size_t len)
 
 static struct shared_sync *sync_mem;
 
+/* Wait (at most 10 s) until the @n tasks of process @pid all sleep. */
+static void wait_all_asleep(pid_t pid, int n)
+{
+	char path[64], line[256];
+	int tries, tid, asleep;
+	FILE *f;
+
+	for (tries = 0; tries < 1000; tries++, usleep(10000)) {
+		asleep = 0;
+		for (tid = pid; tid < pid + NR_IDS; tid++) {
+			snprintf(path, sizeof(path), "/proc/%d/task/%d/stat",
+				 pid, tid);
+			f = fopen(path, "re");
+			if (!f)
+				continue;
+			/* The state follows the ")" that ends the comm. */
+			if (fgets(line, sizeof(line), f) && strrchr(line, ')') &&
+			    strrchr(line, ')')[2] == 'S')
+				asleep++;
+			fclose(f);
+		}
+		if (asleep == n)
+			return;
+	}
+}
+
 static void *worker_thread(void *arg)
 {
 	int i = (int)(long)arg, fd = tt_open_run(), err;
@@ -175,6 +201,12 @@ static int test_threads_counted_under_leader(void)
 		err = EIO;
 	pthread_barrier_wait(&sync_mem->start);
 	pthread_barrier_wait(&sync_mem->done);
+	/*
+	 * The row and the trace must cover the same calls: read both once
+	 * every thread sleeps (in the "leave" barrier), not while one may
+	 * still be on its way there.
+	 */
+	wait_all_asleep(child, NR_THREADS + 1);
 	i = find_row(child, &after);
 	if (!err && kernel_calls_end(ids, NR_IDS, extra))
 		err = EIO;
