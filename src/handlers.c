@@ -144,8 +144,11 @@ int tracer_drop_bulk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	size_t i, size = regs_get_kernel_argument(regs, 1);
 	void **p = (void **)regs_get_kernel_argument(regs, 2);
 
-	for (i = 0; i < size && atomic_long_read(&tracer_addr_nr_used); i++)
-		tracer_addr_take((unsigned long)p[i]);
+	/* One read of the table's use for the whole array, as kfree() has. */
+	if (!atomic_long_read(&tracer_addr_nr_used))
+		return 1;
+	for (i = 0; i < size; i++)
+		tracer_addr_take_slow((unsigned long)p[i]);
 	return 1;
 }
 
