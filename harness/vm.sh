@@ -78,6 +78,16 @@ vm_wait() {
 	return 0
 }
 
+# vm_unfinished_why RESULTS: why a guest's run did not finish, for the
+# failure line: the guest watchdog's "# stalled: ..." line (harness/
+# guest-watchdog), else the host watchdog's $vm_why, else a crash.
+vm_unfinished_why() {
+	local why
+	why=$(tr -d '\r' <"$1" | grep -m1 '^# stalled: ')
+	why=${why#\# }
+	echo "${why:-${vm_why:-no result line (a crash?)}}"
+}
+
 # vm_last_line FILE: the last non-empty line of a console log, printable.
 vm_last_line() {
 	tr '\r' '\n' <"$1" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/[[:cntrl:]]//g' |
