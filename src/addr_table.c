@@ -83,8 +83,14 @@ int tracer_addr_table_alloc(void)
 	raw_spinlock_t *locks;
 	unsigned long bkt;
 
-	slots = vzalloc(array_size(addr_table_size, sizeof(*slots)));
-	locks = kvmalloc_array(nr_buckets, sizeof(*locks), GFP_KERNEL);
+	/*
+	 * The add that arms gets -ENOMEM and its caller says so: a failure
+	 * here needs no allocation-failure report in the kernel log.
+	 */
+	slots = __vmalloc(array_size(addr_table_size, sizeof(*slots)),
+			  GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
+	locks = kvmalloc_array(nr_buckets, sizeof(*locks),
+			       GFP_KERNEL | __GFP_NOWARN);
 	if (!slots || !locks) {
 		vfree(slots);
 		kvfree(locks);
