@@ -21,6 +21,7 @@
  *   access         who may trace whom
  *   stats          /sys/class/misc/tracer
  *   compat         every difference between kernel versions (Kbuild.compat)
+ *   init_fault     a failure injected at a chosen step, for the tests
  */
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -29,6 +30,7 @@
 #include "arming.h"
 #include "counters_file.h"
 #include "device.h"
+#include "init_fault.h"
 #include "probes.h"
 #include "proc_table.h"
 #include "uapi/tracer.h"
@@ -38,16 +40,16 @@ static int __init tracer_init(void)
 	int err;
 
 	tracer_addr_table_init();
-	err = tracer_proc_table_init();
+	err = tracer_init_fault() ?: tracer_proc_table_init();
 	if (err)
 		return err;
-	err = tracer_probes_register();
+	err = tracer_init_fault() ?: tracer_probes_register();
 	if (err)
 		goto err_proc_table;
-	err = tracer_counters_file_init();
+	err = tracer_init_fault() ?: tracer_counters_file_init();
 	if (err)
 		goto err_probes;
-	err = tracer_device_init();
+	err = tracer_init_fault() ?: tracer_device_init();
 	if (err)
 		goto err_counters_file;
 	return 0;

@@ -19,6 +19,7 @@
 #include <linux/slab.h>
 
 #include "handlers.h"
+#include "init_fault.h"
 #include "probes.h"
 
 static unsigned int maxactive = 256;
@@ -122,7 +123,8 @@ int tracer_probes_register(void)
 	int err;
 
 	for (i = 0; i < tracer_nr_probes; i++) {
-		err = tracer_probe_register(&tracer_probes[i]);
+		err = tracer_init_fault() ?:
+		      tracer_probe_register(&tracer_probes[i]);
 		/* An entry point of another kernel version. */
 		if (err == -ENOENT)
 			continue;
