@@ -27,7 +27,7 @@ static long last_missed;
  * The test now running, for /init's watchdog to name if the suite stops
  * making progress (tests/vm/init).
  */
-static void note_step(const char *name)
+void note_step(const char *name)
 {
 	FILE *f = fopen("/tmp/tracer-step", "w");
 
@@ -90,6 +90,7 @@ int main(int argc, char **argv)
 	run_group(stress_tests);
 	run_group(arming_tests);
 	run_group(lifecycle_tests);
+	run_group(fault_tests);
 	printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
 	return failed ? 1 : 0;
 }

@@ -33,6 +33,8 @@ int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A test that cannot prove anything on this kernel: returns 1. */
 int skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The step now running, for the guest's watchdog to name if it stalls. */
+void note_step(const char *name);
 extern char fail_reason[1024];
 
 /* /dev/tracer: returns 0 or the errno of the ioctl. */
@@ -41,6 +43,8 @@ int tracer_remove(pid_t pid);
 int tracer_ioctl_raw(unsigned long req, unsigned long arg);
 int tracer_load(const char *params);
 int tracer_unload(void);
+/* How many of tracer's files are there: 0 after an rmmod or a failed load. */
+int tracer_leftovers(void);
 
 /* Readers of /proc/tracer beside a test: pthread_create(..., proc_reader, r). */
 struct proc_reader {
@@ -69,6 +73,17 @@ void end_sleeper(pid_t pid, int fd_w);
 pid_t sleeper_as(uid_t uid, int dumpable, int *fd_w);
 pid_t light_child(int (*fn)(void *), void *arg, void *stack, size_t size);
 int check_worker(const char *what, const char *program);
+
+/* Arming (src/arming.c): the probes are enabled while a process is monitored. */
+#define DISARM_DELAY_PARAM "/sys/module/tracer/parameters/disarm_delay_ms"
+#define KPROBES "/sys/kernel/debug/kprobes/list"
+/* A generous bound: a busy host slows the guest, it does not stall it. */
+#define DISARM_WAIT_MS 60000
+int set_disarm_delay(int ms);
+/* Wait up to @ms until armed reads @want; 0 when it does. */
+int wait_armed(int want, int ms);
+/* tracer's kretprobes in the kprobe core's list; *enabled: not disabled. */
+int probes_listed(int *enabled);
 
 /* The test module: kernel-thread workers and in-context runs. */
 pid_t tt_spawn(const char *program);
@@ -113,6 +128,6 @@ struct test {
 };
 extern const struct test module_tests[], process_tests[], oracle_tests[],
 	lifecycle_tests[], security_tests[], stress_tests[], arming_tests[],
-	interface_tests[];
+	interface_tests[], fault_tests[];
 
 #endif

@@ -18,55 +18,6 @@
 
 #include "suite.h"
 
-#define DELAY_PARAM "/sys/module/tracer/parameters/disarm_delay_ms"
-#define KPROBES "/sys/kernel/debug/kprobes/list"
-
-/* A generous bound: a busy host slows the guest, it does not stall it. */
-#define DISARM_WAIT_MS 60000
-
-static int set_delay(int ms)
-{
-	char buf[16];
-
-	snprintf(buf, sizeof(buf), "%d", ms);
-	return write_file(DELAY_PARAM, buf);
-}
-
-/* Wait until armed reads @want; 0 when it does. */
-static int wait_armed(int want, int ms)
-{
-	for (; ms > 0; ms -= 20) {
-		if (read_long_file(SYSDIR "armed") == want)
-			return 0;
-		usleep(20000);
-	}
-	return read_long_file(SYSDIR "armed") == want ? 0 : -1;
-}
-
-/*
- * tracer's probes in the kprobe core's list, and how many are enabled.
- * A line is "ADDR r SYMBOL+0x0 [tracer] [DISABLED]..." or similar.
- */
-static int probes_listed(int *enabled)
-{
-	char line[512];
-	FILE *f = fopen(KPROBES, "r");
-	int n = 0;
-
-	*enabled = 0;
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strstr(line, " r "))
-			continue;
-		n++;
-		if (!strstr(line, "[DISABLED]"))
-			(*enabled)++;
-	}
-	fclose(f);
-	return n;
-}
-
 static int test_idle_disarmed(void)
 {
 	long arms0, disarms0;
@@ -75,8 +26,8 @@ static int test_idle_disarmed(void)
 
 	if (read_long_file(SYSDIR "armed") < 0)
 		return fail("no armed/arms/disarms attributes");
-	if (set_delay(300))
-		return fail("cannot write " DELAY_PARAM);
+	if (set_disarm_delay(300))
+		return fail("cannot write " DISARM_DELAY_PARAM);
 	if (wait_armed(0, DISARM_WAIT_MS))
 		return fail("still armed with %ld processes monitored",
 			    read_long_file(SYSDIR "processes"));
@@ -110,7 +61,7 @@ static int test_idle_disarmed(void)
 			    enabled, disarms0, read_long_file(SYSDIR "disarms"));
 	note("idle: %d kretprobes, all disabled; armed by the first add, disarmed %.2f s after the exit (disarm_delay_ms 300)",
 	     listed, now() - t0);
-	return set_delay(2000) ? fail("cannot restore the delay") : 0;
+	return set_disarm_delay(2000) ? fail("cannot restore the delay") : 0;
 }
 
 /*
@@ -122,8 +73,8 @@ static int test_add_right_after_empty(void)
 	long arms0 = read_long_file(SYSDIR "arms");
 	int i, n = scaled(40), err = 0;
 
-	if (set_delay(0))
-		return fail("cannot write " DELAY_PARAM);
+	if (set_disarm_delay(0))
+		return fail("cannot write " DISARM_DELAY_PARAM);
 	for (i = 0; i < n && !err; i++) {
 		err = check_worker("added as the table emptied",
 				   "kmalloc=3:90,kfree=3,lock=2,updown=1,sched=1");
@@ -131,7 +82,7 @@ static int test_add_right_after_empty(void)
 		if (!err && i % 4 == 3 && wait_armed(0, DISARM_WAIT_MS))
 			err = fail("round %d: never disarmed", i);
 	}
-	set_delay(2000);
+	set_disarm_delay(2000);
 	if (!err)
 		note("%d workers added as the table emptied, all exact; %ld arms",
 		     n, read_long_file(SYSDIR "arms") - arms0);
@@ -203,7 +154,7 @@ static int test_rapid_cycles(void)
 
 	c.deadline = t0 + CYCLE_SECONDS;
 	c.pid = sleeper(&w);
-	if (c.pid <= 0 || set_delay(0))
+	if (c.pid <= 0 || set_disarm_delay(0))
 		return fail("cannot start");
 	stop_load = 0;
 	pthread_create(&t[0], NULL, cycler, &c);
@@ -221,7 +172,7 @@ static int test_rapid_cycles(void)
 		pthread_join(t[i], NULL);
 	close(w);
 	waitpid(c.pid, NULL, 0);
-	set_delay(2000);
+	set_disarm_delay(2000);
 	if (err)
 		return err;
 	if (c.errors)
@@ -276,7 +227,7 @@ static int test_rmmod_any_state(void)
 		if (!err)
 			err = reload("disarmed", i);
 		/* The disarm pending, then running (delay 0). */
-		if (!err && (set_delay(i % 2 ? 0 : 2000) || tracer_add(pid) ||
+		if (!err && (set_disarm_delay(i % 2 ? 0 : 2000) || tracer_add(pid) ||
 			     tracer_remove(pid)))
 			err = fail("cannot add and remove");
 		if (!err)

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "suite.h"
@@ -41,13 +40,6 @@ static int test_nothing_missed_or_leaked(void)
 	return 0;
 }
 
-static int exists(const char *path)
-{
-	struct stat st;
-
-	return !stat(path, &st);
-}
-
 static int test_rmmod_insmod(void)
 {
 	pid_t pid;
@@ -63,13 +55,12 @@ static int test_rmmod_insmod(void)
 		if (system("rmmod tracer"))
 			return fail("cycle %d: rmmod failed", i);
 		tt_stop(pid);
-		if (exists("/proc/tracer") || exists("/dev/tracer") ||
-		    exists(SYSDIR) || exists("/sys/module/tracer"))
+		if (tracer_leftovers())
 			return fail("cycle %d: something is left after rmmod",
 				    i);
 		if (system("insmod /lib/tracer.ko"))
 			return fail("cycle %d: insmod failed", i);
-		if (!exists("/proc/tracer") || !exists("/dev/tracer"))
+		if (access("/proc/tracer", F_OK) || access("/dev/tracer", F_OK))
 			return fail("cycle %d: nothing after insmod", i);
 	}
 	/* The last load counts exactly. */

@@ -258,6 +258,20 @@ int tracer_load(const char *params)
 	return err;
 }
 
+/* What of tracer is still there after an rmmod or a failed load. */
+int tracer_leftovers(void)
+{
+	static const char *const paths[] = {
+		"/proc/tracer", "/dev/tracer", SYSDIR, "/sys/module/tracer",
+	};
+	unsigned int i;
+	int n = 0;
+
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		n += !access(paths[i], F_OK);
+	return n;
+}
+
 /* rmmod tracer: 0 or the errno (EBUSY while /dev/tracer is open). */
 int tracer_unload(void)
 {
@@ -277,4 +291,43 @@ void *proc_reader(void *arg)
 	}
 	free(rows);
 	return NULL;
+}
+
+int set_disarm_delay(int ms)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%d", ms);
+	return write_file(DISARM_DELAY_PARAM, buf);
+}
+
+int wait_armed(int want, int ms)
+{
+	for (; ms > 0; ms -= 20) {
+		if (read_long_file(SYSDIR "armed") == want)
+			return 0;
+		usleep(20000);
+	}
+	return read_long_file(SYSDIR "armed") == want ? 0 : -1;
+}
+
+/* A line is "ADDR  r  SYMBOL+0x0  [DISABLED][FTRACE]" or similar. */
+int probes_listed(int *enabled)
+{
+	char line[512];
+	FILE *f = fopen(KPROBES, "r");
+	int n = 0;
+
+	*enabled = 0;
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, " r "))
+			continue;
+		n++;
+		if (!strstr(line, "[DISABLED]"))
+			(*enabled)++;
+	}
+	fclose(f);
+	return n;
 }
