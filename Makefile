@@ -13,6 +13,9 @@
 #                        then make check-kernels
 #                        (the build matrix)
 #   make demo            the tracer on a real program inside a VM
+#   make check-mttcg     the suite under multi-threaded TCG (mk/mttcg.mk)
+#   make mttcg-experiment  text patching under multi-threaded TCG: tracer,
+#                        the floor module, tracefs kretprobes
 #
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 KERNELRELEASE ?= $(shell uname -r)

@@ -160,7 +160,8 @@ suite_srcs=(tests/vm/suite.c tests/vm/util.c tests/vm/tt.c tests/vm/trace.c
 	tests/vm/test_interface.c tests/vm/test_module.c tests/vm/test_process.c
 	tests/vm/test_oracle.c
 	tests/vm/test_lifecycle.c tests/vm/test_security.c
-	tests/vm/test_stress.c tests/vm/test_arming.c tests/vm/test_faults.c)
+	tests/vm/test_stress.c tests/vm/test_arming.c tests/vm/test_faults.c
+	tests/vm/test_mttcg.c)
 
 # arm64 kernels, headers and programs, from this amd64 machine.
 . "$(dirname "${BASH_SOURCE[0]}")/arm64.sh"

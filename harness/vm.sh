@@ -6,11 +6,14 @@
 # vm_machine ARCH: the QEMU command, machine, accelerator and CPU for ARCH
 # (amd64 or arm64) in the array qemu.  Memory, disks, the kernel and its
 # command line are the caller's.  TRACER_VM_ACCEL=kvm uses KVM (default:
-# TCG emulation, because nested KVM hangs on many CI hosts).
+# TCG emulation, because nested KVM hangs on many CI hosts);
+# TRACER_VM_ACCEL=mttcg uses multi-threaded TCG, one host thread per vCPU.
 #
-# Single-threaded TCG: with multi-threaded TCG, kernel text patching on one
-# vCPU (jump labels, ftrace/kprobe sites) was seen to leave the other vCPU
-# on a stale int3 ("Oops: int3" at a tracepoint site toggled from tracefs).
+# Single-threaded TCG by default: with multi-threaded TCG, kernel text
+# patching on one vCPU (jump labels, ftrace/kprobe sites) was seen to leave
+# the other vCPU on a stale int3 ("Oops: int3" at a tracepoint site toggled
+# from tracefs).  tests/vm/mttcg-experiment measures how often, with tracer,
+# with the benchmark's floor module and with tracefs kretprobes alone.
 # arm64: the virt machine, and -cpu max with QEMU's own pointer
 # authentication algorithm (pauth-impdef): Debian's kernel signs return
 # addresses in every function, and the architected algorithm (QARMA) is so
@@ -20,9 +23,12 @@ vm_machine() {
 	local accel=${TRACER_VM_ACCEL:-tcg}
 	case $1:$accel in
 	arm64:kvm) qemu=(qemu-system-aarch64 -M virt -accel kvm -cpu host) ;;
+	arm64:mttcg) qemu=(qemu-system-aarch64 -M virt -accel tcg,thread=multi
+		-cpu max,pauth-impdef=on) ;;
 	arm64:*) qemu=(qemu-system-aarch64 -M virt -accel tcg,thread=single
 		-cpu max,pauth-impdef=on) ;;
 	*:kvm) qemu=(qemu-system-x86_64 -machine pc -accel kvm -cpu host) ;;
+	*:mttcg) qemu=(qemu-system-x86_64 -machine pc -accel tcg,thread=multi -cpu max) ;;
 	*) qemu=(qemu-system-x86_64 -machine pc -accel tcg,thread=single -cpu max) ;;
 	esac
 	qemu+=(-nodefaults -display none -no-reboot)

@@ -91,6 +91,9 @@ int main(int argc, char **argv)
 	run_group(arming_tests);
 	run_group(lifecycle_tests);
 	run_group(fault_tests);
+	/* Experiments (tests/vm/mttcg-experiment), when tracer.only names one. */
+	if (*only)
+		run_group(experiment_tests);
 	printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
 	return failed ? 1 : 0;
 }

@@ -128,6 +128,6 @@ struct test {
 };
 extern const struct test module_tests[], process_tests[], oracle_tests[],
 	lifecycle_tests[], security_tests[], stress_tests[], arming_tests[],
-	interface_tests[], fault_tests[];
+	interface_tests[], fault_tests[], experiment_tests[];
 
 #endif
