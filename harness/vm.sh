@@ -10,10 +10,10 @@
 # TRACER_VM_ACCEL=mttcg uses multi-threaded TCG, one host thread per vCPU.
 #
 # Single-threaded TCG by default: with multi-threaded TCG, kernel text
-# patching on one vCPU (jump labels, ftrace/kprobe sites) was seen to leave
-# the other vCPU on a stale int3 ("Oops: int3" at a tracepoint site toggled
-# from tracefs).  tests/vm/mttcg-experiment measures how often, with tracer,
-# with the benchmark's floor module and with tracefs kretprobes alone.
+# patched on one vCPU (jump labels, ftrace/kprobe sites) is seen stale on
+# the other ("Oops: int3", jumps to address 0).  tests/vm/mttcg-experiment
+# showed it without tracer (the floor module, tracefs kretprobes) and once
+# at boot with no module loaded (README, "Tests").
 # arm64: the virt machine, and -cpu max with QEMU's own pointer
 # authentication algorithm (pauth-impdef): Debian's kernel signs return
 # addresses in every function, and the architected algorithm (QARMA) is so

@@ -274,10 +274,10 @@ static void *proc_holder(void *arg)
 
 /*
  * Under multi-threaded TCG this once crashed 6.1 (a worker inside a
- * kretprobed __kmalloc() returned to address 0 while tracer unloaded),
- * together with an "Oops: int3" at a tracepoint site that only tracefs had
- * patched: cross-vCPU text patching is not coherent there.  The lanes run
- * single-threaded TCG, where 300 cycles per kernel have been clean.
+ * kretprobed __kmalloc() returned to address 0 while tracer unloaded).
+ * tests/vm/mttcg-experiment showed the same crashes on 7.3 without tracer:
+ * with the floor module, with tracefs kretprobes, and once at boot with
+ * nothing loaded (README, "Tests").  The lanes run single-threaded TCG.
  */
 static int test_reload_under_load(void)
 {
