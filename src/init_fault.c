@@ -12,7 +12,6 @@
  * kernels do not enable: the parameter does not exist for users.
  */
 #include <linux/errno.h>
-#include <linux/init.h>
 #include <linux/module.h>
 
 #include "init_fault.h"
