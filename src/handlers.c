@@ -38,6 +38,11 @@ struct tracer_text {
 
 static struct tracer_text tracer_kmalloc_text[24];
 static unsigned int tracer_nr_kmalloc_text;
+/*
+ * The span of them all: a caller outside it (any caller but slab's own
+ * code) is told in two comparisons, not two per entry point.
+ */
+static struct tracer_text tracer_kmalloc_span = { ULONG_MAX, 0 };
 
 /* Note the text of the function at @addr, from its "name+off/size". */
 void tracer_note_kmalloc_text(unsigned long addr)
@@ -56,11 +61,15 @@ void tracer_note_kmalloc_text(unsigned long addr)
 	text = &tracer_kmalloc_text[tracer_nr_kmalloc_text++];
 	text->start = addr - off;
 	text->end = addr - off + size;
+	tracer_kmalloc_span.start = min(tracer_kmalloc_span.start, text->start);
+	tracer_kmalloc_span.end = max(tracer_kmalloc_span.end, text->end);
 }
 
 void tracer_forget_kmalloc_text(void)
 {
 	tracer_nr_kmalloc_text = 0;
+	tracer_kmalloc_span.start = ULONG_MAX;
+	tracer_kmalloc_span.end = 0;
 }
 
 static int tracer_count(enum tracer_counter counter)
@@ -186,7 +195,8 @@ static bool tracer_called_by_kmalloc(struct pt_regs *regs)
 	unsigned long caller = tracer_entry_caller(regs);
 	unsigned int i;
 
-	if (!TRACER_HAVE_ENTRY_CALLER)
+	if (!TRACER_HAVE_ENTRY_CALLER || caller < tracer_kmalloc_span.start ||
+	    caller >= tracer_kmalloc_span.end)
 		return false;
 	for (i = 0; i < tracer_nr_kmalloc_text; i++)
 		if (caller >= tracer_kmalloc_text[i].start &&
