@@ -7,7 +7,12 @@
 # (amd64 or arm64) in the array qemu.  Memory, disks, the kernel and its
 # command line are the caller's.  TRACER_VM_ACCEL=kvm uses KVM (default:
 # TCG emulation, because nested KVM hangs on many CI hosts);
-# TRACER_VM_ACCEL=mttcg uses multi-threaded TCG, one host thread per vCPU.
+# TRACER_VM_ACCEL=mttcg uses multi-threaded TCG, one host thread per vCPU;
+# TRACER_VM_ACCEL=icount uses single-threaded TCG with a virtual clock that
+# counts instructions (-icount shift=0: one nanosecond per instruction, and
+# sleep=off: an idle guest skips to its next timer).  Time measured inside
+# such a guest is the instructions it ran, whatever else the host is doing:
+# the benchmark's clock (bench/run).
 #
 # Single-threaded TCG by default: with multi-threaded TCG, kernel text
 # patched on one vCPU (jump labels, ftrace/kprobe sites) is seen stale on
@@ -29,6 +34,8 @@ vm_machine() {
 		-cpu max,pauth-impdef=on) ;;
 	*:kvm) qemu=(qemu-system-x86_64 -machine pc -accel kvm -cpu host) ;;
 	*:mttcg) qemu=(qemu-system-x86_64 -machine pc -accel tcg,thread=multi -cpu max) ;;
+	*:icount) qemu=(qemu-system-x86_64 -machine pc -accel tcg,thread=single -cpu max
+		-icount shift=0,sleep=off) ;;
 	*) qemu=(qemu-system-x86_64 -machine pc -accel tcg,thread=single -cpu max) ;;
 	esac
 	qemu+=(-nodefaults -display none -no-reboot)
