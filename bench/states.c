@@ -160,8 +160,12 @@ int enter(enum cfg cfg, int round)
 			return -ETIMEDOUT;
 		changed = changed || tracer_read_stat(S_armed) != armed;
 	}
-	/* Let deferred work (module load, tracer's reaper) settle. */
-	sleep_ms(300);
+	/*
+	 * Let deferred work (module load, disarming, tracer's reaper) end:
+	 * a schedule() loop yields to whatever kworker is still runnable.
+	 * Under the icount clock an idle guest skips its sleeps.
+	 */
+	sleep_ms(2000);
 	/*
 	 * Loading, unloading, arming or disarming probes patches kernel
 	 * text, and TCG throws away its translations of the pages patched:
