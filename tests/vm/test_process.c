@@ -310,7 +310,7 @@ static int give_back(int fd, const char *path, long *reused)
  */
 static int no_stale_size(const char *path)
 {
-	int fd = tt_open_run(), go[2], status, err;
+	int fd = tt_open_run(), go[2], ready[2], status, err;
 	struct counts before, after, extra, want = { { 0 } };
 	cpu_set_t cpu0;
 	char c, prog[32];
@@ -325,11 +325,15 @@ static int no_stale_size(const char *path)
 	}
 	CPU_ZERO(&cpu0);
 	CPU_SET(0, &cpu0);
-	if (fd < 0 || pipe(go) || sched_setaffinity(0, sizeof(cpu0), &cpu0))
+	if (fd < 0 || pipe(go) || pipe(ready) ||
+	    sched_setaffinity(0, sizeof(cpu0), &cpu0))
 		return fail("setup: %s", strerror(errno));
 	child = fork();
 	if (child == 0) {
+		/* Its start (fork's return, the close) before it is monitored. */
 		close(go[1]);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(1);
 		if (read(go[0], &c, 1) != 1 || tt_run(fd, "kmalloc=40:200"))
 			_exit(1);
 		if (read(go[0], &c, 1) != 1 || tt_run(fd, "kfree=40"))
@@ -338,7 +342,9 @@ static int no_stale_size(const char *path)
 			;
 		_exit(0);
 	}
-	err = tracer_add(child);
+	close(ready[1]);
+	err = read(ready[0], &c, 1) == 1 ? tracer_add(child) : EIO;
+	close(ready[0]);
 	if (!err && find_row(child, &before) != 1)
 		err = ENOENT;
 	if (!err && kernel_calls_begin(child, child))
